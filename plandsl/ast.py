@@ -1,0 +1,674 @@
+"""The abstract syntax tree of a .plan file.
+
+Every node is a frozen dataclass named after what a user writes, and carries a
+:class:`Span`. Spans never take part in equality, so two trees that say the same
+thing compare equal however they were laid out: this is what lets tests assert
+``parse(fmt(x)) == parse(x)``.
+
+Nodes hold only what the text says. Resolving names, checking units and judging
+red lines are later stages' work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+from typing import Iterator, Union
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where a node sits in its file.
+
+    Lines and columns count from 1. ``end_column`` is exclusive: it is the column
+    just after the node's last character, as in LSP and SARIF.
+    """
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+NO_SPAN = Span("<unknown>", 0, 0, 0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """Base of every AST node: only the span, which never affects equality."""
+
+    span: Span = field(default=NO_SPAN, compare=False, repr=False, kw_only=True)
+
+    def children(self) -> Iterator["Node"]:
+        """Yield the direct child nodes, in source order."""
+        for f in fields(self):
+            if f.name == "span":
+                continue
+            value = getattr(self, f.name)
+            if isinstance(value, Node):
+                yield value
+            elif isinstance(value, tuple):
+                for item in value:
+                    if isinstance(item, Node):
+                        yield item
+
+
+# ---------------------------------------------------------------- values
+
+
+@dataclass(frozen=True, slots=True)
+class Ref(Node):
+    """A name that refers to a declaration: a party, region, force, pool, source, ...
+
+    ``name`` is ``"any"`` with ``wildcard`` set when a red line writes ``any``.
+    """
+
+    name: str
+    wildcard: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PointRef(Node):
+    """A reference to a numbered point of the same plan: ``point 21``."""
+
+    number: int
+
+
+Reference = Union[Ref, PointRef]
+
+#: Powers of ten a quantity's scale word stands for.
+SCALES = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity(Node):
+    """A number with a unit: ``600,000 personnel``, ``100bn USD``, ``30 days``.
+
+    ``number`` is the figure as written (100 for ``100bn``); ``scale`` names the
+    multiplier word, one of :data:`SCALES`, or is None. ``unit`` is the unit as
+    written; the checker knows which units measure what.
+    """
+
+    number: Decimal
+    scale: str | None
+    unit: str
+
+    @property
+    def value(self) -> Decimal:
+        """The quantity's full value, scale applied (100bn -> 100000000000)."""
+        if self.scale is None:
+            return self.number
+        return self.number.scaleb(SCALES[self.scale])
+
+
+@dataclass(frozen=True, slots=True)
+class Percent(Node):
+    """A share in percent: ``50%`` or ``50 percent``."""
+
+    number: Decimal
+
+    @property
+    def value(self) -> Decimal:
+        """The share as a proportion between 0 and 1 (50% -> 0.5)."""
+        return self.number / 100
+
+
+@dataclass(frozen=True, slots=True)
+class Fraction(Node):
+    """A fraction: ``1/3`` or ``one-third``; both spellings mean the same node."""
+
+    numerator: int
+    denominator: int
+
+    @property
+    def value(self) -> Decimal:
+        """The fraction as a decimal proportion; zero denominators give infinity."""
+        if self.denominator == 0:
+            return Decimal("Infinity")
+        return Decimal(self.numerator) / Decimal(self.denominator)
+
+
+Amount = Union[Quantity, Percent, Fraction]
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate(Node):
+    """An amount with an optional qualifier: ``more than 800,000 personnel``.
+
+    ``qualifier`` is one of ``about``, ``more than``, ``less than``, ``at least``,
+    ``at most`` or None (exactly). ``amount`` is None when the text says ``unknown``.
+    """
+
+    qualifier: str | None
+    amount: Amount | None
+
+
+@dataclass(frozen=True, slots=True)
+class Date(Node):
+    """A calendar date, as precise as the text: ``2025``, ``2025-11``, ``2025-11-20``."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __str__(self) -> str:
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+        if self.day is not None:
+            text += f"-{self.day:02d}"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class Citation(Node):
+    """``cite SOURCE "quote or locator"``: ties a statement to who said it."""
+
+    source: Ref
+    quote: str | None
+
+
+# ---------------------------------------------------------------- declarations
+
+
+@dataclass(frozen=True, slots=True)
+class Property(Node):
+    """One line of a declaration, plan or positions body: ``held by russia partly;``.
+
+    ``key`` is the property's keyword phrase (``"held by"``, ``"strength"``,
+    ``"note"``, ``"cite"``...). ``values`` holds its typed arguments in order:
+    strings, :class:`Ref` tuples, :class:`Date`, :class:`Estimate`,
+    :class:`Citation` or keyword strings such as ``"partly"``.
+    """
+
+    key: str
+    values: tuple
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration(Node):
+    """A name in the world: ``region donetsk "Donetsk region" { part of donbas; }``.
+
+    ``kind`` is the keyword that opens it: source, state, bloc, alliance,
+    organisation, party, region, force, weapon, pool or fund.
+    """
+
+    kind: str
+    name: str
+    label: str | None
+    properties: tuple[Property, ...]
+    has_body: bool = True
+
+    def first(self, key: str) -> Property | None:
+        """The first property with ``key``, or None."""
+        for prop in self.properties:
+            if prop.key == key:
+                return prop
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Use(Node):
+    """``use "world.plan";``: brings another file's declarations into scope."""
+
+    path: str
+
+
+# ---------------------------------------------------------------- clauses
+
+
+@dataclass(frozen=True, slots=True)
+class Cede(Node):
+    """``cede REGIONS to PARTY [de facto|de jure] [recognised by PARTIES]``."""
+
+    regions: tuple[Ref, ...]
+    recipient: Ref
+    legal_status: str | None
+    recognised_by: tuple[Ref, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Recognise(Node):
+    """``recognise NAMES [as part of PARTY] [de facto|de jure]``."""
+
+    objects: tuple[Ref, ...]
+    part_of: Ref | None
+    legal_status: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Freeze(Node):
+    """``freeze line of contact [in REGIONS]``."""
+
+    regions: tuple[Ref, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Withdraw(Node):
+    """``withdraw from REGIONS [to DISTANCE]``."""
+
+    regions: tuple[Ref, ...]
+    distance: Quantity | None
+
+
+@dataclass(frozen=True, slots=True)
+class Establish(Node):
+    """``establish demilitarised|buffer zone in REGIONS [depth DISTANCE]``."""
+
+    zone: str
+    regions: tuple[Ref, ...]
+    depth: Quantity | None
+
+
+@dataclass(frozen=True, slots=True)
+class Limit(Node):
+    """The bound of a cap.
+
+    ``amount`` is a stated figure (``600,000 personnel``); ``share`` a fraction of
+    current strength (``one-tenth of strength``, or the ``(one-tenth)`` after a
+    figure). Both None means ``any``: a red-line pattern matching every cap.
+    """
+
+    amount: Estimate | None
+    share: Estimate | None
+
+
+@dataclass(frozen=True, slots=True)
+class Exceed(Node):
+    """``exceed LIMIT``: with ``shall not``, a cap on the subject force."""
+
+    limit: Limit
+
+
+@dataclass(frozen=True, slots=True)
+class Possess(Node):
+    """``possess WEAPONS [with range ESTIMATE]``."""
+
+    weapons: tuple[Ref, ...]
+    range: Estimate | None
+
+
+@dataclass(frozen=True, slots=True)
+class Deploy(Node):
+    """``deploy WEAPONS [in REGIONS] [with range ESTIMATE]``."""
+
+    weapons: tuple[Ref, ...]
+    regions: tuple[Ref, ...]
+    range: Estimate | None
+
+
+@dataclass(frozen=True, slots=True)
+class Join(Node):
+    """``join ALLIANCE``."""
+
+    alliance: Ref
+
+
+@dataclass(frozen=True, slots=True)
+class Admit(Node):
+    """``admit PARTIES``: said of an alliance or bloc."""
+
+    parties: tuple[Ref, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Station(Node):
+    """``station troops in PLACES``."""
+
+    places: tuple[Ref, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Unite(Node):
+    """``unite with PARTY``."""
+
+    partner: Ref
+
+
+@dataclass(frozen=True, slots=True)
+class Share(Node):
+    """How much of a pool or of profits: a figure, a fraction, both, or a word.
+
+    ``rest`` is ``"remainder"`` or ``"all"`` when the text says so.
+    """
+
+    amount: Quantity | None
+    fraction: Fraction | Percent | None
+    rest: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Allocate(Node):
+    """``allocate SHARE of POOL to RECIPIENT``."""
+
+    share: Share
+    pool: Ref
+    recipient: Ref
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiveProfits(Node):
+    """``receive SHARE of profits from FUND``."""
+
+    share: Share
+    source: Ref
+
+
+@dataclass(frozen=True, slots=True)
+class Sanctions(Node):
+    """``lift|ease|impose|reinstate|phase out [all] sanctions on PARTIES``."""
+
+    verb: str
+    all: bool
+    targets: tuple[Ref, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CeaseFire(Node):
+    """``cease fire``; its start, end and conditions are the clause's modifiers."""
+
+
+@dataclass(frozen=True, slots=True)
+class Guarantee(Node):
+    """``guarantee security of PARTY [strength full|partial|nominal] [void if COND]``."""
+
+    beneficiary: Ref
+    strength: str | None
+    void_if: "Condition | None"
+
+
+@dataclass(frozen=True, slots=True)
+class Amnesty(Node):
+    """``grant amnesty ["scope"]``."""
+
+    scope: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangePrisoners(Node):
+    """``exchange prisoners ["terms"]``."""
+
+    terms: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class HoldElections(Node):
+    """``hold elections``; when is the clause's ``within`` or ``by``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Provision(Node):
+    """``provision "free text" [tags a, b]``: anything the other kinds cannot say."""
+
+    text: str
+    tags: tuple[Ref, ...]
+
+
+Action = Union[
+    Cede, Recognise, Freeze, Withdraw, Establish, Exceed, Possess, Deploy, Join, Admit,
+    Station, Unite, Allocate, ReceiveProfits, Sanctions, CeaseFire, Guarantee, Amnesty,
+    ExchangePrisoners, HoldElections, Provision,
+]
+
+
+# ---------------------------------------------------------------- conditions
+
+
+@dataclass(frozen=True, slots=True)
+class Invades(Node):
+    """``PARTIES invade(s) NAMES``."""
+
+    aggressors: tuple[Ref, ...]
+    targets: tuple[Ref, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Attacks(Node):
+    """``PARTIES attack(s) NAMES``."""
+
+    aggressors: tuple[Ref, ...]
+    targets: tuple[Ref, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Breached(Node):
+    """``REFERENCE is breached``: a clause or point is broken."""
+
+    reference: Reference
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionText(Node):
+    """A condition in free text: ``if "the referendum passes"``."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Not(Node):
+    """``not CONDITION``."""
+
+    operand: "Condition"
+
+
+@dataclass(frozen=True, slots=True)
+class And(Node):
+    """``CONDITION and CONDITION``."""
+
+    left: "Condition"
+    right: "Condition"
+
+
+@dataclass(frozen=True, slots=True)
+class Or(Node):
+    """``CONDITION or CONDITION``."""
+
+    left: "Condition"
+    right: "Condition"
+
+
+Condition = Union[Invades, Attacks, Breached, ConditionText, Not, And, Or]
+
+
+# ---------------------------------------------------------------- modifiers
+
+
+@dataclass(frozen=True, slots=True)
+class Within(Node):
+    """``within DURATION [of REFERENCE]``: a deadline, from signature or from another clause."""
+
+    duration: Quantity
+    after: Reference | None
+
+
+@dataclass(frozen=True, slots=True)
+class ByDate(Node):
+    """``by DATE``: a deadline."""
+
+    date: Date
+
+
+@dataclass(frozen=True, slots=True)
+class FromDate(Node):
+    """``from DATE``: when the clause starts to apply."""
+
+    date: Date
+
+
+@dataclass(frozen=True, slots=True)
+class UntilDate(Node):
+    """``until DATE``: when the clause stops applying."""
+
+    date: Date
+
+
+@dataclass(frozen=True, slots=True)
+class Upon(Node):
+    """``upon REFERENCE``: the clause takes effect when another one does."""
+
+    reference: Reference
+
+
+@dataclass(frozen=True, slots=True)
+class If(Node):
+    """``if CONDITION``: the clause applies only while the condition holds."""
+
+    condition: Condition
+
+
+@dataclass(frozen=True, slots=True)
+class Unless(Node):
+    """``unless CONDITION``."""
+
+    condition: Condition
+
+
+Modifier = Union[Within, ByDate, FromDate, UntilDate, Upon, If, Unless]
+
+
+@dataclass(frozen=True, slots=True)
+class Clause(Node):
+    """One commitment: ``[label:] [SUBJECTS] MODALITY ACTION MODIFIERS [cite ...];``.
+
+    ``modality`` is ``shall``, ``shall not``, ``shall never``, ``may``, ``may not``,
+    or None when the clause is written without one (``cede donetsk to russia;``).
+    In red lines and ideals the same node is a pattern; ``label`` is then None.
+    """
+
+    label: str | None
+    subjects: tuple[Ref, ...]
+    modality: str | None
+    action: Action
+    modifiers: tuple[Modifier, ...]
+    citations: tuple[Citation, ...] = ()
+
+
+# ---------------------------------------------------------------- plans
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown(Node):
+    """``unknown ["what is missing"];``: content that exists but is not known."""
+
+    description: str | None
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownPoints(Node):
+    """``points 5 to 28 unknown ["why"];``: a run of points whose content is unknown."""
+
+    first: int
+    last: int
+    description: str | None
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Option(Node):
+    """A bracketed alternative of a point: ``option a proposed by usa agreed { ... }``."""
+
+    label: str
+    proposers: tuple[Ref, ...]
+    agreed: bool
+    items: tuple[Union[Property, Clause, Unknown], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Point(Node):
+    """A numbered point of a plan: ``point 7 "NATO" { ... }``."""
+
+    number: int
+    title: str | None
+    items: tuple[Union[Property, Clause, Unknown, Option], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan(Node):
+    """``plan NAME "Title" { status ...; sponsor ...; point 1 { ... } ... }``."""
+
+    name: str
+    title: str | None
+    items: tuple[Union[Property, Point, UnknownPoints], ...]
+
+
+# ---------------------------------------------------------------- positions
+
+
+@dataclass(frozen=True, slots=True)
+class Holds(Node):
+    """``PARTIES holds REGIONS``: a red line on the outcome, not on a clause."""
+
+    holders: tuple[Ref, ...]
+    regions: tuple[Ref, ...]
+
+
+Predicate = Union[Clause, Holds]
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement(Node):
+    """``require PREDICATE;`` or ``forbid PREDICATE;`` inside a red line."""
+
+    kind: str
+    predicate: Predicate
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RedLine(Node):
+    """``redline NAME "Title" { require ...; forbid ...; }``: all must hold."""
+
+    name: str
+    title: str
+    citations: tuple[Citation, ...]
+    items: tuple[Union[Property, Requirement], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Ideal(Node):
+    """``ideal CLAUSE;``: the clause the party would write if it could."""
+
+    clause: Clause
+
+
+@dataclass(frozen=True, slots=True)
+class Flexible(Node):
+    """``flexible on ISSUES;``: issues the party will trade."""
+
+    issues: tuple[Ref, ...]
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Positions(Node):
+    """``positions PARTY "Title" { redline ...; ideal ...; flexible ...; }``."""
+
+    party: Ref
+    title: str | None
+    items: tuple[Union[Property, RedLine, Ideal, Flexible], ...]
+
+
+Statement = Union[Use, Declaration, Plan, Positions]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanFile(Node):
+    """A whole .plan file: its statements in order."""
+
+    path: str
+    statements: tuple[Statement, ...]
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """Yield ``node`` and every node below it, depth first, without recursion."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(list(current.children())))

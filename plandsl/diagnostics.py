@@ -1,0 +1,105 @@
+"""Diagnostics: the records every stage reports problems with, and their text form.
+
+A diagnostic is data, never an exception. Stages append them to a list; the CLI
+sorts and renders them. Every diagnostic carries a stable code from
+:mod:`plandsl.codes`, a severity, a span and, where it helps, a hint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from plandsl.ast import Span
+
+
+class Severity(str, Enum):
+    """How bad a problem is. Errors make ``plandsl`` exit 1."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is worse; used for thresholds such as ``--error-on``."""
+        return {"info": 0, "warning": 1, "error": 2}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem found in the input.
+
+    ``code`` is a stable identifier (``S101``); ``message`` says what is wrong in
+    the user's words; ``hint`` says how to fix it, when we can tell.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    span: Span
+    hint: str | None = None
+
+    def sort_key(self) -> tuple:
+        """Order by file, then position, then code: the order users read them in."""
+        s = self.span
+        return (s.file, s.line, s.column, s.end_line, s.end_column, self.code, self.message)
+
+    def to_json(self) -> dict:
+        """The JSON form shared by every command's ``--format json``."""
+        s = self.span
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "hint": self.hint,
+            "file": s.file,
+            "line": s.line,
+            "column": s.column,
+            "end_line": s.end_line,
+            "end_column": s.end_column,
+        }
+
+
+def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Sorted, with exact duplicates removed."""
+    return sorted(set(diagnostics), key=Diagnostic.sort_key)
+
+
+def render_text(diagnostic: Diagnostic, source_lines: list[str] | None) -> str:
+    """``file:line:col: severity: message [code]``, then the source line with a caret
+    underline to the span's end (or to the line's end for multi-line spans), then the hint.
+    """
+    s = diagnostic.span
+    out = [f"{s.file}:{s.line}:{s.column}: {diagnostic.severity.value}: {diagnostic.message} [{diagnostic.code}]"]
+    if source_lines is not None and 1 <= s.line <= len(source_lines):
+        line = source_lines[s.line - 1].rstrip("\r\n")
+        gutter = f"{s.line:>5} | "
+        shown = _shown_line(line)
+        start = _display_width(line[: max(s.column - 1, 0)])
+        if s.end_line == s.line and s.end_column > s.column:
+            width = _display_width(line[s.column - 1 : s.end_column - 1])
+        elif s.end_line > s.line:
+            width = _display_width(line[s.column - 1 :])
+        else:
+            width = 1
+        out.append(gutter + shown)
+        out.append(" " * (len(gutter) - 2) + "| " + " " * start + "^" + "~" * max(width - 1, 0))
+    if diagnostic.hint:
+        out.append(f"  hint: {diagnostic.hint}")
+    return "\n".join(out)
+
+
+# Lines longer than this are cut around nothing clever: the caret may point past
+# the shown text, but the terminal stays readable.
+_MAX_SHOWN = 400
+
+
+def _shown_line(line: str) -> str:
+    line = line.expandtabs(1)
+    shown = "".join(ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in line[:_MAX_SHOWN])
+    return shown + (" ..." if len(line) > _MAX_SHOWN else "")
+
+
+def _display_width(text: str) -> int:
+    return len(text.expandtabs(1)[:_MAX_SHOWN])
