@@ -1,0 +1,35 @@
+"""plandsl: negotiated settlements (peace plans, armistices, treaties) as code.
+
+The public API, imported lazily so that the command line starts fast:
+
+- :func:`parse` (text -> :class:`ParseResult`), :func:`parse_file`
+- :func:`load` (files and everything they ``use`` -> :class:`Program`)
+- :func:`format_source` (text -> :class:`FormatResult`)
+- :mod:`plandsl.ast` (the syntax tree) and :mod:`plandsl.diagnostics`
+"""
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "parse": ("plandsl.parser", "parse"),
+    "parse_file": ("plandsl.parser", "parse_file"),
+    "ParseResult": ("plandsl.parser", "ParseResult"),
+    "load": ("plandsl.loader", "load"),
+    "Program": ("plandsl.loader", "Program"),
+    "format_source": ("plandsl.formatter", "format_source"),
+    "format_tree": ("plandsl.formatter", "format_tree"),
+    "FormatResult": ("plandsl.formatter", "FormatResult"),
+    "Diagnostic": ("plandsl.diagnostics", "Diagnostic"),
+    "Severity": ("plandsl.diagnostics", "Severity"),
+}
+
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        module, attribute = _LAZY[name]
+        return getattr(importlib.import_module(module), attribute)
+    raise AttributeError(f"module 'plandsl' has no attribute {name!r}")

@@ -165,6 +165,13 @@ class Date(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class Keyword(Node):
+    """A keyword given as a property's value: ``status leaked``, ``held by ukraine partly``."""
+
+    word: str
+
+
+@dataclass(frozen=True, slots=True)
 class Citation(Node):
     """``cite SOURCE "quote or locator"``: ties a statement to who said it."""
 
@@ -181,8 +188,8 @@ class Property(Node):
 
     ``key`` is the property's keyword phrase (``"held by"``, ``"strength"``,
     ``"note"``, ``"cite"``...). ``values`` holds its typed arguments in order:
-    strings, :class:`Ref` tuples, :class:`Date`, :class:`Estimate`,
-    :class:`Citation` or keyword strings such as ``"partly"``.
+    quoted texts (``str``), :class:`Ref` and tuples of them, :class:`Date`,
+    :class:`Estimate` and :class:`Keyword` (``partly``, ``leaked``).
     """
 
     key: str
@@ -202,7 +209,6 @@ class Declaration(Node):
     name: str
     label: str | None
     properties: tuple[Property, ...]
-    has_body: bool = True
 
     def first(self, key: str) -> Property | None:
         """The first property with ``key``, or None."""
@@ -458,18 +464,16 @@ class Not(Node):
 
 @dataclass(frozen=True, slots=True)
 class And(Node):
-    """``CONDITION and CONDITION``."""
+    """``CONDITION and CONDITION and ...``: all must hold."""
 
-    left: "Condition"
-    right: "Condition"
+    operands: tuple["Condition", ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Or(Node):
-    """``CONDITION or CONDITION``."""
+    """``CONDITION or CONDITION or ...``: one must hold."""
 
-    left: "Condition"
-    right: "Condition"
+    operands: tuple["Condition", ...]
 
 
 Condition = Union[Invades, Attacks, Breached, ConditionText, Not, And, Or]
@@ -661,8 +665,15 @@ Statement = Union[Use, Declaration, Plan, Positions]
 class PlanFile(Node):
     """A whole .plan file: its statements in order."""
 
-    path: str
+    path: str = field(compare=False)
     statements: tuple[Statement, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Comment(Node):
+    """A ``# comment``. Comments are kept beside the tree (for the formatter), not in it."""
+
+    text: str
 
 
 def walk(node: Node) -> Iterator[Node]:

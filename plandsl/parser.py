@@ -5,16 +5,14 @@ The grammar lives in ``grammar/plan.lark`` (shipped inside the package as
 parse tables are cached on disk so that start-up stays fast.
 
 The AST is built inline while parsing (Lark's ``transformer=`` on the LALR
-parser): each grammar rule has a one-line method in :class:`_Builder`.
+parser): each grammar rule has a short method in :class:`_Builder`.
 
-Syntax errors never escape as exceptions. They become :class:`Diagnostic` records
-in the user's words, and the parser recovers (inserting a missing ';' or '}',
-or skipping to the end of the broken statement) to report further errors.
+Syntax errors never escape as exceptions: :mod:`plandsl.recovery` turns them
+into diagnostics and lets the parse go on.
 """
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import os
 import re
@@ -24,20 +22,16 @@ from decimal import Decimal
 from pathlib import Path
 
 from lark import Lark, Token, Transformer
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedInput
 from lark.lark import PostLex
-from lark.parsers.lalr_analysis import Shift
 
 from plandsl import ast
 from plandsl.ast import Span
 from plandsl.diagnostics import Diagnostic, Severity
+from plandsl.recovery import MAX_NESTING, Recovery, Stop, TooDeep
 
 #: Files above this size are refused with S107 unless the caller raises it.
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
-#: Parentheses deeper than this are refused with S106.
-MAX_NESTING = 64
-#: A file stops being parsed after this many reported syntax errors (S109).
-MAX_ERRORS = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +46,7 @@ class ParseResult:
     text: str
     tree: ast.PlanFile | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    comments: list[ast.Comment] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -73,28 +68,24 @@ def grammar_path() -> Path:
     raise FileNotFoundError("plandsl's grammar file plan.lark is missing from the installation")
 
 
-class _SkipBrokenStatement(PostLex):
-    """Between the lexer and the parser: drops the rest of a broken statement.
+class _NamesEverywhere(PostLex):
+    """Makes the contextual lexer accept ``NAME`` in every state.
 
-    ``NAME`` is always accepted by the contextual lexer, so a misspelt keyword
-    arrives as a name (and gets a did-you-mean) instead of being cut into pieces.
+    Keywords are then cut only at word boundaries: a misspelt keyword such as
+    "shal" or "ceded" arrives whole, as a name, and gets a did-you-mean, instead of
+    being split into a keyword and a stray rest.
     """
 
     always_accept = ("NAME",)
 
     def process(self, stream):
-        recovery = _current.recovery
-        if recovery is None:
-            yield from stream
-            return
-        for token in stream:
-            if recovery.skipping and not recovery.passes(token):
-                continue
-            yield token
+        return stream
 
 
 class _Current(threading.local):
-    recovery: "_Recovery | None" = None
+    """Per-thread state of the parse under way (the Lark instance is shared)."""
+
+    recovery: "Recovery | None" = None
     builder_file: str = "<input>"
 
 
@@ -129,9 +120,9 @@ def _lark() -> Lark:
                 parser="lalr",
                 lexer="contextual",
                 transformer=_Builder(),
-                postlex=_SkipBrokenStatement(),
+                postlex=_NamesEverywhere(),
                 maybe_placeholders=True,
-                lexer_callbacks={"LPAR": _open_paren, "RPAR": _close_paren},
+                lexer_callbacks={"LPAR": _open_paren, "RPAR": _close_paren, "COMMENT": _comment},
                 cache=_cache_file(text) or False,
             )
         return _lark_instance
@@ -140,7 +131,7 @@ def _lark() -> Lark:
 def build_lark(**options) -> Lark:
     """A fresh Lark parser over the grammar, for tests (``strict=True``) and tools."""
     return Lark(grammar_path().read_text(encoding="utf-8"), parser="lalr", lexer="contextual",
-                postlex=_SkipBrokenStatement(), maybe_placeholders=True, **options)
+                postlex=_NamesEverywhere(), maybe_placeholders=True, **options)
 
 
 # ============================================================================
@@ -236,14 +227,14 @@ class _Builder(Transformer):
 
     # ---------------------------------------------------------------- declarations
     def declaration(self, c):
-        kind, name, label, (properties, has_body) = c
-        return ast.Declaration(kind, name.value, _string(label), properties, has_body, span=_span(c))
+        kind, name, label, properties = c
+        return ast.Declaration(kind, name.value, _string(label), properties, span=_span(c))
 
     def decl_kind(self, c):
         return c[0].value
 
     def decl_body(self, c):
-        return (tuple(c[1:-1]), len(c) > 1)
+        return tuple(c[1:-1])
 
     def property(self, c):
         key, values, head = c[0]
@@ -286,10 +277,10 @@ class _Builder(Transformer):
     del _prop
 
     def extent(self, c):
-        return c[0].value if isinstance(c[0], Token) else c[0]
+        return ast.Keyword(c[0].value, span=_span(c)) if isinstance(c[0], Token) else c[0]
 
     def plan_status(self, c):
-        return c[0].value
+        return ast.Keyword(c[0].value, span=_span(c))
 
     # ---------------------------------------------------------------- plans
     def plan(self, c):
@@ -495,10 +486,10 @@ class _Builder(Transformer):
         return ast.PointRef(int(c[1].value), span=_span(c))
 
     def or_(self, c):
-        return ast.Or(c[0], c[2], span=_span(c))
+        return ast.Or(tuple(c[0::2]), span=_span(c))
 
     def and_(self, c):
-        return ast.And(c[0], c[2], span=_span(c))
+        return ast.And(tuple(c[0::2]), span=_span(c))
 
     def invades(self, c):
         return ast.Invades(c[0], c[2], span=_span(c))
@@ -616,7 +607,7 @@ class _Builder(Transformer):
 
 
 # Tokens that carry a value into a property; every other token is a keyword.
-_VALUE_TOKENS = frozenset({"NAME", "STRING", "DRAFT", "LEAKED", "PROPOSED", "AGREED", "SIGNED", "PARTLY", "FULLY"})
+_VALUE_TOKENS = frozenset({"NAME", "STRING"})
 
 
 def _ref(token: Token) -> ast.Ref:
@@ -628,9 +619,7 @@ def _value(value):
     if isinstance(value, Token):
         if value.type == "NAME":
             return _ref(value)
-        if value.type == "STRING":
-            return _string(value)
-        return value.value
+        return _string(value)
     return value
 
 
@@ -642,17 +631,9 @@ def _predicate(body):
 
 
 # ============================================================================
-# Nesting limit (lexer callbacks; the LALR parser itself never recurses)
+# Lexer callbacks: comments, and the nesting limit (the LALR parser never recurses,
+# but the tools that read deep trees would)
 # ============================================================================
-
-
-class _TooDeep(Exception):
-    def __init__(self, token: Token):
-        self.token = token
-
-
-class _Stop(Exception):
-    """Raised from the error handler to give up on a hopeless file."""
 
 
 def _open_paren(token: Token) -> Token:
@@ -660,7 +641,7 @@ def _open_paren(token: Token) -> Token:
     if recovery is not None:
         recovery.depth += 1
         if recovery.depth > MAX_NESTING:
-            raise _TooDeep(token)
+            raise TooDeep(token)
     return token
 
 
@@ -671,338 +652,11 @@ def _close_paren(token: Token) -> Token:
     return token
 
 
-# ============================================================================
-# Syntax errors: messages in the user's words, and recovery
-# ============================================================================
-
-# How a terminal is named in a message. Keywords are named by their word.
-_TERMINAL_WORDS = {
-    "NAME": "a name",
-    "STRING": 'a quoted text ("...")',
-    "INT": "a whole number",
-    "NUMBER": "a number",
-    "DATE_VALUE": "a date (2025-11-20)",
-    "FRACTION": "a fraction (1/3)",
-    "FRACTION_WORD": "a fraction (one-third)",
-    "SEMI": "';'",
-    "COLON": "':'",
-    "COMMA": "','",
-    "LBRACE": "'{'",
-    "RBRACE": "'}'",
-    "LPAR": "'('",
-    "RPAR": "')'",
-    "PERCENT_SIGN": "'%'",
-    "$END": "the end of the file",
-}
-
-# Keywords that begin a block or a statement: the innermost one names an open block.
-_BLOCK_KEYWORDS = {
-    "PLAN": "plan", "POINT": "point", "OPTION": "option", "POSITIONS": "positions",
-    "REDLINE": "redline", "SOURCE": "source", "STATE": "state", "BLOC": "bloc",
-    "ALLIANCE": "alliance", "ORGANISATION": "organisation", "ORGANIZATION": "organization",
-    "PARTY": "party", "REGION": "region", "FORCE": "force", "WEAPON": "weapon", "POOL": "pool",
-    "FUND": "fund",
-}
-
-# Tokens at which skipping a broken statement stops: they start something new.
-_RESYNC = frozenset(set(_BLOCK_KEYWORDS) | {"USE", "IDEAL", "REQUIRE", "FORBID", "FLEXIBLE"})
-
-
-def _describe_terminal(name: str, lark: Lark) -> str:
-    if name in _TERMINAL_WORDS:
-        return _TERMINAL_WORDS[name]
-    terminal = lark.get_terminal(name)
-    if terminal.pattern.type == "str":
-        return f"'{terminal.pattern.value}'"
-    return name.lower().replace("_", " ")
-
-
-def _describe_token(token: Token) -> str:
-    if token.type == "$END":
-        return "the end of the file"
-    if token.type == "NAME":
-        return f"the name '{token.value}'"
-    if token.type == "STRING":
-        return "a quoted text"
-    if token.type in ("INT", "NUMBER"):
-        return f"the number {token.value}"
-    if token.type in _TERMINAL_WORDS and token.type not in ("FRACTION", "FRACTION_WORD", "DATE_VALUE"):
-        return _TERMINAL_WORDS[token.type]
-    return f"'{token.value}'"
-
-
-def _expected_phrase(expected: set[str], lark: Lark) -> str:
-    words = sorted({_describe_terminal(t, lark) for t in expected if t != "$END"},
-                   key=lambda w: (not w.startswith("'") or w[1].isalpha(), w))
-    if "$END" in expected:
-        words.append("the end of the file")
-    if len(words) > 8:
-        shown = ", ".join(words[:7])
-        return f"{shown} or one of {len(words) - 7} other words"
-    if len(words) > 1:
-        return ", ".join(words[:-1]) + " or " + words[-1]
-    return words[0] if words else "nothing more"
-
-
-def _keyword_suggestion(word: str, expected: set[str], lark: Lark) -> str | None:
-    keywords = {}
-    for name in expected:
-        if name in _TERMINAL_WORDS:
-            continue
-        terminal = lark.get_terminal(name)
-        if terminal.pattern.type == "str":
-            keywords[terminal.pattern.value] = name
-    close = difflib.get_close_matches(word.lower(), list(keywords), n=1, cutoff=0.7)
-    return close[0] if close else None
-
-
-class _Recovery:
-    """The state of error recovery for one parse."""
-
-    def __init__(self, text: str, path: str, lark: Lark):
-        self.text = text
-        self.path = path
-        self.lark = lark
-        self.diagnostics: list[Diagnostic] = []
-        self.skipping = False
-        self.skip_depth = 0
-        self.depth = 0
-        self.handled = 0
-
-    # -- the token filter used while skipping
-    def passes(self, token: Token) -> bool:
-        """While skipping, say whether ``token`` ends the skip and reaches the parser."""
-        kind = token.type
-        if kind == "LBRACE":
-            self.skip_depth += 1
-            return False
-        if kind == "RBRACE":
-            if self.skip_depth > 0:
-                self.skip_depth -= 1
-                if self.skip_depth == 0:
-                    self.skipping = False
-                return False
-            self.skipping = False
-            return True
-        if self.skip_depth == 0:
-            if kind == "SEMI":
-                self.skipping = False
-                return False
-            if kind in _RESYNC:
-                self.skipping = False
-                return True
-        return False
-
-    def report(self, code: str, message: str, line: int, column: int, end_line: int, end_column: int,
-               hint: str | None = None) -> None:
-        if len(self.diagnostics) >= MAX_ERRORS:
-            self.diagnostics.append(Diagnostic(
-                "S109", Severity.ERROR, f"too many syntax errors; stopped after {MAX_ERRORS}",
-                Span(self.path, line, column, line, column + 1),
-                "fix the first errors and run again"))
-            raise _Stop()
-        self.diagnostics.append(Diagnostic(code, Severity.ERROR, message,
-                                           Span(self.path, line, column, end_line, end_column), hint))
-
-    # -- Lark's on_error callback
-    def on_error(self, error: UnexpectedInput) -> bool:
-        self.handled += 1
-        if self.handled > 50 * MAX_ERRORS:
-            raise _Stop()
-        if isinstance(error, UnexpectedCharacters):
-            return self._bad_character(error)
-        if isinstance(error, UnexpectedToken):
-            return self._bad_token(error)
-        return False
-
-    def _bad_character(self, error: UnexpectedCharacters) -> bool:
-        pos = error.pos_in_stream
-        char = self.text[pos]
-        state = error.interactive_parser.lexer_thread.state
-        line, column = error.line, error.column
-        if char == '"':
-            end = self.text.find("\n", pos)
-            end = len(self.text) if end == -1 else end
-            if not self.skipping:
-                self.report("S103", "this string is not closed before the end of the line",
-                            line, column, line, column + (end - pos),
-                            'end the string with " on the same line')
-            state.line_ctr.feed(self.text[pos:end])
-        else:
-            # Skip the whole run of characters that cannot start a token.
-            run = _UNLEXABLE_RUN.match(self.text, pos)
-            end = run.end() if run and run.end() > pos else pos + 1
-            if not self.skipping and char != "\N{REPLACEMENT CHARACTER}":
-                shown = char if char.isprintable() else f"U+{ord(char):04X}"
-                self.report("S102", f"'{shown}' is not part of the language", line, column, line, column + 1,
-                            _character_hint(char))
-            state.line_ctr.feed(self.text[pos:end])
-        return True
-
-    def _bad_token(self, error: UnexpectedToken) -> bool:
-        parser = error.interactive_parser
-        state = parser.parser_state
-        states = state.parse_conf.parse_table.states
-        token = error.token
-        expected = set(error.expected) or set(states[state.position])
-        expected = {t for t in expected if t.isupper()}
-
-        if not self.skipping:
-            if self._repair(parser, token, states, expected):
-                return True
-            self._report_unexpected(token, expected, state)
-        self.skipping = True
-        self.skip_depth = 0
-        _pop_to_block(state, states)
-        return self._resume_at(parser, token, states)
-
-    def _repair(self, parser, token: Token, states, expected: set[str]) -> bool:
-        """Insert one ';' or '}' if that lets the parser go on; report it."""
-        stack = parser.parser_state.state_stack
-        previous = _previous_token(parser)
-        if "SEMI" in expected and _accepts(states, stack, ["SEMI", token.type], parser):
-            at = previous or token
-            self.report("S104", f"expected ';' before {_describe_token(token)}",
-                        at.end_line, at.end_column, at.end_line, at.end_column + 1,
-                        "end the statement with ';'")
-            parser.feed_token(_synthetic("SEMI", ";", at))
-            if token.type != "$END":
-                parser.feed_token(token)
-            return True
-        if token.type == "$END" and "RBRACE" in expected:
-            opened = _innermost_block(parser.parser_state)
-            where = f"{opened[0]} opened at line {opened[1]}" if opened else "a block"
-            self.report("S105", f"the end of the file came before the '}}' that closes {where}",
-                        token.line, token.column, token.line, token.column + 1,
-                        "add the missing '}'")
-            _close_blocks(parser, token, states)
-            return True
-        return False
-
-    def _report_unexpected(self, token: Token, expected: set[str], state) -> None:
-        hint = None
-        if token.type == "NAME":
-            suggestion = _keyword_suggestion(token.value, expected, self.lark)
-            if suggestion:
-                hint = f"did you mean '{suggestion}'?"
-        if token.type == "$END":
-            line, column = token.line, token.column
-            self.report("S101", f"the file ends too early: expected {_expected_phrase(expected, self.lark)}",
-                        line, column, line, column + 1, hint)
-            return
-        if token.type == "RBRACE" and "SEMI" in expected:
-            hint = hint or "end the statement with ';' before '}'"
-        self.report("S101", f"unexpected {_describe_token(token)}: expected {_expected_phrase(expected, self.lark)}",
-                    token.line, token.column, token.end_line or token.line,
-                    token.end_column or token.column + len(token.value), hint)
-
-    def _resume_at(self, parser, token: Token, states) -> bool:
-        """After popping back to a block, decide what to do with the offending token."""
-        stack = parser.parser_state.state_stack
-        if token.type == "$END":
-            _close_blocks(parser, token, states)
-            return True
-        if token.type == "SEMI":
-            self.skipping = False
-            return True
-        if token.type == "LBRACE":
-            self.skip_depth = 1
-            return True
-        if token.type in _RESYNC or token.type == "RBRACE":
-            if _accepts(states, stack, [token.type], parser):
-                self.skipping = False
-                parser.feed_token(token)
-        return True
-
-
-_UNLEXABLE_RUN = re.compile(r"[^\w\s\"#;:,{}()%/-]+")
-
-
-def _character_hint(char: str) -> str | None:
-    if char in "'\u2018\u2019\u201c\u201d":
-        return 'strings are written between straight double quotes: "..."'
-    if char in "[]":
-        return "lists are written with commas, without brackets: members a, b, c;"
-    if char == "/":
-        return "comments start with '#'"
-    return None
-
-
-def _synthetic(kind: str, value: str, at: Token) -> Token:
-    return Token(kind, value, at.end_pos if at.end_pos is not None else 0, at.end_line, at.end_column,
-                 at.end_line, at.end_column, at.end_pos)
-
-
-def _previous_token(parser) -> Token | None:
-    for value in reversed(parser.parser_state.value_stack):
-        if isinstance(value, Token):
-            return value
-        end = _end_of(value)
-        if end is not None:
-            return Token("X", "", None, end[0], end[1], end[0], end[1], None)
-    return None
-
-
-def _accepts(states, stack: list, kinds: list[str], parser) -> bool:
-    """Would the parser accept these token kinds in order? (Simulated on states only.)"""
-    stack = list(stack)
-    end_state = parser.parser_state.parse_conf.end_state
-    for kind in kinds:
-        while True:
-            action = states[stack[-1]].get(kind)
-            if action is None:
-                return False
-            what, arg = action
-            if what is Shift:
-                stack.append(arg)
-                break
-            size = len(arg.expansion)
-            if size:
-                del stack[-size:]
-            stack.append(states[stack[-1]][arg.origin.name][1])
-            if kind == "$END" and stack[-1] == end_state:
-                break
-    return True
-
-
-def _pop_to_block(state, states) -> None:
-    """Drop the partly parsed statement: pop back to the innermost block body."""
-    while len(state.state_stack) > 1:
-        actions = states[state.state_stack[-1]]
-        if "RBRACE" in actions or "$END" in actions:
-            return
-        state.state_stack.pop()
-        state.value_stack.pop()
-
-
-def _close_blocks(parser, token: Token, states) -> None:
-    """At the end of the file, close every open block so the parse can finish."""
-    state = parser.parser_state
-    for _ in range(len(state.state_stack) + 1):
-        if _accepts(states, state.state_stack, ["$END"], parser):
-            return
-        _pop_to_block(state, states)
-        if _accepts(states, state.state_stack, ["RBRACE"], parser):
-            parser.feed_token(_synthetic("RBRACE", "}", token))
-        elif len(state.state_stack) > 1:
-            state.state_stack.pop()
-            state.value_stack.pop()
-
-
-def _innermost_block(state) -> tuple[str, int] | None:
-    """The keyword and line of the innermost block still open, from the parse stack."""
-    values = state.value_stack
-    for i in range(len(values) - 1, -1, -1):
-        value = values[i]
-        if isinstance(value, Token) and value.type == "LBRACE":
-            for j in range(i - 1, -1, -1):
-                opener = values[j]
-                if isinstance(opener, Token) and opener.type in _BLOCK_KEYWORDS:
-                    return (_BLOCK_KEYWORDS[opener.type], opener.line)
-                if isinstance(opener, str) and opener in _BLOCK_KEYWORDS.values():
-                    return (opener, value.line)
-            return ("the block", value.line)
-    return None
+def _comment(token: Token) -> Token:
+    recovery = _current.recovery
+    if recovery is not None:
+        recovery.comments.append(ast.Comment(token.value, span=_token_span(token)))
+    return token
 
 
 # ============================================================================
@@ -1038,19 +692,19 @@ def decode(data: bytes, path: str) -> tuple[str, list[Diagnostic]]:
 def parse(text: str, path: str = "<input>") -> ParseResult:
     """Parse the text of one .plan file. Never raises on any input text."""
     lark = _lark()
-    recovery = _Recovery(text, path, lark)
+    recovery = Recovery(text, path, lark)
     _current.recovery = recovery
     _current.builder_file = path
     tree = None
     try:
         tree = lark.parse(text, on_error=recovery.on_error)
-    except _TooDeep as deep:
+    except TooDeep as deep:
         token = deep.token
         recovery.diagnostics.append(Diagnostic(
             "S106", Severity.ERROR, f"parentheses nest more than {MAX_NESTING} levels deep",
             Span(path, token.line, token.column, token.line, token.column + 1),
             "simplify the condition"))
-    except _Stop:
+    except Stop:
         pass
     except UnexpectedInput as error:
         # Recovery gave up (Lark re-raises when the handler cannot make progress).
@@ -1063,33 +717,25 @@ def parse(text: str, path: str = "<input>") -> ParseResult:
         _current.recovery = None
     if tree is not None and not isinstance(tree, ast.PlanFile):
         tree = None
-    return ParseResult(path, text, tree, recovery.diagnostics)
+    return ParseResult(path, text, tree, recovery.diagnostics, recovery.comments)
 
 
 def parse_bytes(data: bytes, path: str = "<input>", max_bytes: int = DEFAULT_MAX_BYTES) -> ParseResult:
     """Parse raw file contents: size limit, decoding, then :func:`parse`."""
     if len(data) > max_bytes:
-        size = Span(path, 1, 1, 1, 1)
-        message = f"the file is {len(data) / 2**20:.1f} MiB, above the limit of {max_bytes / 2**20:.1f} MiB"
-        return ParseResult(path, "", None, [Diagnostic("S107", Severity.ERROR, message, size,
-                                                       "split it into several files joined with 'use'")])
+        message = f"the file is larger than the limit of {max_bytes / 2**20:g} MiB"
+        return ParseResult(path, "", None, [Diagnostic("S107", Severity.ERROR, message, Span(path, 1, 1, 1, 2),
+                                                       "split it into several files joined with 'use', "
+                                                       "or raise --max-file-size")])
     text, problems = decode(data, path)
     if problems and not text:
         return ParseResult(path, "", None, problems)
     result = parse(text, path)
-    return ParseResult(path, text, result.tree, problems + result.diagnostics)
+    return ParseResult(path, text, result.tree, problems + result.diagnostics, result.comments)
 
 
 def parse_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> ParseResult:
     """Read and parse one file. I/O errors raise OSError: they are the caller's to report."""
     with open(path, "rb") as handle:
         data = handle.read(max_bytes + 1)
-        if len(data) > max_bytes:
-            handle.seek(0, os.SEEK_END)
-            data = data + b"\0" * 0  # keep memory bounded; the size check only needs the length
-            size = handle.tell()
-            return ParseResult(str(path), "", None, [Diagnostic(
-                "S107", Severity.ERROR,
-                f"the file is {size / 2**20:.1f} MiB, above the limit of {max_bytes / 2**20:.1f} MiB",
-                Span(str(path), 1, 1, 1, 1), "split it into several files joined with 'use'")])
     return parse_bytes(data, str(path), max_bytes)

@@ -1,0 +1,208 @@
+"""What each ``plandsl`` command does, between reading arguments and exiting.
+
+Every command reports problems through the same diagnostic renderer, turns
+unreadable inputs into exit code 2, and turns a bug of ours into a short
+"internal error" message naming the file (exit 2), never a traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+from contextlib import contextmanager
+
+from plandsl.cli import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, Options
+from plandsl.diagnostics import Diagnostic, Severity, render_text, sort_diagnostics
+from plandsl.files import expand_paths, write_atomic
+
+
+class _InternalError(Exception):
+    def __init__(self, where: str, error: Exception):
+        super().__init__(f"internal error while processing {where}: {type(error).__name__}: {error}")
+
+
+@contextmanager
+def _processing(where: str):
+    """Turn an unexpected exception into an internal error that names the file."""
+    try:
+        yield
+    except (OSError, KeyboardInterrupt, _InternalError):
+        raise
+    except Exception as error:  # noqa: BLE001 - any bug of ours must not show a traceback
+        raise _InternalError(where, error) from error
+
+
+def _fail(message: str) -> int:
+    print(f"plandsl: error: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _inputs(options: Options) -> list[str] | None:
+    paths = expand_paths(options.paths)
+    if not paths:
+        return None
+    return paths
+
+
+def _read_stdin() -> bytes:
+    return sys.stdin.buffer.read()
+
+
+def _summary(files: int, diagnostics: list[Diagnostic]) -> str:
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+    warnings = sum(d.severity is Severity.WARNING for d in diagnostics)
+    noun = "file" if files == 1 else "files"
+    if not errors and not warnings:
+        return f"{files} {noun} checked: no problems"
+    parts = []
+    if errors:
+        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return f"{files} {noun} checked: " + ", ".join(parts)
+
+
+def print_diagnostics(diagnostics: list[Diagnostic], sources: dict[str, str], stream) -> None:
+    """Render sorted diagnostics as text, with the source line under each."""
+    lines_of: dict[str, list[str]] = {}
+    for diagnostic in diagnostics:
+        path = diagnostic.span.file
+        if path not in lines_of:
+            text = sources.get(path)
+            lines_of[path] = text.splitlines() if text is not None else None
+        print(render_text(diagnostic, lines_of[path]), file=stream)
+
+
+# ============================================================================
+# plandsl parse
+# ============================================================================
+
+
+def run_parse(options: Options) -> int:
+    """``plandsl parse``: syntax of the given files and the files they use."""
+    from plandsl.loader import InputError, load
+
+    paths = _inputs(options)
+    if paths is None:
+        return _fail("no .plan files found in " + ", ".join(options.paths))
+    stdin = _read_stdin() if "-" in paths else None
+    try:
+        with _processing(", ".join(paths)):
+            program = load(paths, stdin, options.max_bytes)
+            diagnostics = sort_diagnostics(program.all_diagnostics())
+            if options.output_format == "json":
+                from plandsl.tojson import to_json
+
+                document = {
+                    "files": [{"path": path, "ast": to_json(program.files[path].tree)} for path in program.roots],
+                    "diagnostics": [d.to_json() for d in diagnostics],
+                    "summary": _counts(len(program.files), diagnostics),
+                }
+                sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+            else:
+                sources = {path: result.text for path, result in program.files.items()}
+                print_diagnostics(diagnostics, sources, sys.stdout)
+                print(_summary(len(program.files), diagnostics))
+    except InputError as error:
+        return _fail(str(error))
+    except _InternalError as error:
+        return _fail(str(error))
+    return EXIT_PROBLEMS if any(d.severity is Severity.ERROR for d in diagnostics) else EXIT_OK
+
+
+def _counts(files: int, diagnostics: list[Diagnostic]) -> dict:
+    return {
+        "files": files,
+        "errors": sum(d.severity is Severity.ERROR for d in diagnostics),
+        "warnings": sum(d.severity is Severity.WARNING for d in diagnostics),
+    }
+
+
+# ============================================================================
+# plandsl fmt
+# ============================================================================
+
+
+def run_fmt(options: Options) -> int:
+    """``plandsl fmt``: rewrite, check or diff the canonical layout of each file."""
+    from plandsl.formatter import format_source
+    from plandsl.parser import decode
+
+    paths = _inputs(options)
+    if paths is None:
+        return _fail("no .plan files found in " + ", ".join(options.paths))
+    write = not (options.check or options.diff)
+    changed: list[str] = []
+    broken = 0
+    for path in paths:
+        shown = "<stdin>" if path == "-" else path
+        try:
+            data = _read_stdin() if path == "-" else _read_file(path, options.max_bytes)
+        except OSError as error:
+            return _fail(f"cannot read {path}: {error.strerror or error}")
+        if len(data) > options.max_bytes:
+            from plandsl.parser import parse_bytes
+
+            print_diagnostics(parse_bytes(data, shown, options.max_bytes).diagnostics, {}, sys.stderr)
+            broken += 1
+            continue
+        try:
+            with _processing(shown):
+                text, problems = decode(data, shown)
+                if problems:
+                    print_diagnostics(problems, {shown: text}, sys.stderr)
+                    broken += 1
+                    continue
+                result = format_source(text, shown)
+                if result.formatted is None:
+                    print_diagnostics(sort_diagnostics(result.diagnostics), {shown: text}, sys.stderr)
+                    print(f"error: cannot format {shown}: it has syntax errors", file=sys.stderr)
+                    broken += 1
+                    continue
+                formatted = _with_line_endings(result.formatted, text)
+        except _InternalError as error:
+            return _fail(str(error))
+        if path == "-" and write:
+            sys.stdout.write(formatted)
+            continue
+        if formatted == text:
+            continue
+        changed.append(shown)
+        if options.diff:
+            sys.stdout.writelines(difflib.unified_diff(
+                text.splitlines(keepends=True), formatted.splitlines(keepends=True),
+                fromfile=f"{shown}\t(original)", tofile=f"{shown}\t(formatted)"))
+        if options.check:
+            print(f"would reformat {shown}", file=sys.stderr)
+        if write:
+            try:
+                write_atomic(path, formatted)
+            except OSError as error:
+                return _fail(f"cannot write {path}: {error.strerror or error}")
+            print(f"reformatted {shown}", file=sys.stderr)
+    files = len(paths)
+    if not (len(paths) == 1 and paths[0] == "-" and write):
+        verb = "reformatted" if write else "would be reformatted"
+        unchanged = files - len(changed) - broken
+        parts = [f"{len(changed)} file{'s' if len(changed) != 1 else ''} {verb}",
+                 f"{unchanged} file{'s' if unchanged != 1 else ''} left unchanged"]
+        if broken:
+            parts.append(f"{broken} file{'s' if broken != 1 else ''} with errors")
+        print(", ".join(parts), file=sys.stderr)
+    if broken or (options.check and changed):
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def _read_file(path: str, max_bytes: int) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(max_bytes + 1)
+
+
+def _with_line_endings(formatted: str, original: str) -> str:
+    """Keep Windows line endings in a file that used them."""
+    first = original.find("\n")
+    if first > 0 and original[first - 1] == "\r":
+        return formatted.replace("\n", "\r\n")
+    return formatted

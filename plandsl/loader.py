@@ -1,0 +1,163 @@
+"""Files -> a set of parsed files: follows ``use``, finds cycles and names declared twice.
+
+:func:`load` parses each file it is given and every file those use, once each
+(by real path), in a stable order. It reports:
+
+- F201 when a used file cannot be read,
+- F202 when files use each other in a cycle (a file using itself included),
+- F203 when a name is declared twice, in one file or across the loaded files.
+
+Reading the files a user named is not the loader's to report: an unreadable
+input file raises :class:`InputError`, which the CLI turns into exit code 2.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from plandsl import ast
+from plandsl.diagnostics import Diagnostic, Severity
+from plandsl.parser import DEFAULT_MAX_BYTES, ParseResult, parse_bytes
+
+STDIN = "-"
+
+
+class InputError(Exception):
+    """A file the user named cannot be read (missing, a directory, no permission)."""
+
+
+@dataclass
+class Program:
+    """Every file loaded for one run, in load order, with all their diagnostics."""
+
+    files: dict[str, ParseResult] = field(default_factory=dict)
+    roots: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no file has an error-severity diagnostic."""
+        return not any(d.severity is Severity.ERROR for d in self.all_diagnostics())
+
+    def all_diagnostics(self) -> list[Diagnostic]:
+        """Parse diagnostics of every file, then the loader's own."""
+        found = [d for result in self.files.values() for d in result.diagnostics]
+        return found + self.diagnostics
+
+
+def display_path(path: Path) -> str:
+    """The path as users see it in messages: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def load(paths: list[str], stdin_text: bytes | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Program:
+    """Parse ``paths`` and everything they use. ``-`` reads ``stdin_text``."""
+    program = _Loader(max_bytes)
+    for path in paths:
+        if path == STDIN:
+            program.load_stdin(stdin_text or b"")
+        else:
+            program.load_root(Path(path))
+    program.check_names()
+    return program.program
+
+
+class _Loader:
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.program = Program()
+        self.by_real_path: dict[Path, str] = {}
+
+    def load_stdin(self, data: bytes) -> None:
+        result = parse_bytes(data, "<stdin>", self.max_bytes)
+        self.program.files["<stdin>"] = result
+        self.program.roots.append("<stdin>")
+        self._follow_uses(result, Path.cwd(), [])
+
+    def load_root(self, path: Path) -> None:
+        try:
+            data = _read(path, self.max_bytes)
+        except OSError as error:
+            raise InputError(f"cannot read {path}: {error.strerror or error}") from None
+        shown = self._add(path, data)
+        self.program.roots.append(shown)
+
+    def _add(self, path: Path, data: bytes, chain: list[Path] | None = None) -> str:
+        real = path.resolve()
+        if real in self.by_real_path:
+            return self.by_real_path[real]
+        shown = display_path(path)
+        self.by_real_path[real] = shown
+        result = parse_bytes(data, shown, self.max_bytes)
+        self.program.files[shown] = result
+        self._follow_uses(result, real.parent, (chain or []) + [real])
+        return shown
+
+    def _follow_uses(self, result: ParseResult, directory: Path, chain: list[Path]) -> None:
+        if result.tree is None:
+            return
+        for statement in result.tree.statements:
+            if isinstance(statement, ast.Use):
+                self._use(statement, directory, chain)
+
+    def _use(self, use: ast.Use, directory: Path, chain: list[Path]) -> None:
+        target = directory / use.path
+        real = target.resolve()
+        if real in chain:
+            cycle = chain[chain.index(real):] + [real]
+            names = " -> ".join(display_path(p) for p in cycle)
+            self._report("F202", f"'{use.path}' is used in a cycle: {names}", use.span,
+                         "move what both files need into a third file that both use")
+            return
+        if real in self.by_real_path:
+            return
+        try:
+            data = _read(target, self.max_bytes)
+        except OSError as error:
+            self._report("F201", f"cannot read used file '{use.path}': {error.strerror or error}", use.span,
+                         "paths in 'use' are relative to the file that says 'use'")
+            return
+        self._add(target, data, chain)
+
+    def _report(self, code: str, message: str, span: ast.Span, hint: str | None = None) -> None:
+        self.program.diagnostics.append(Diagnostic(code, Severity.ERROR, message, span, hint))
+
+    def check_names(self) -> None:
+        """F203: top-level names (declarations and plans) and red-line names per positions."""
+        seen: dict[str, ast.Node] = {}
+        for result in self.program.files.values():
+            if result.tree is None:
+                continue
+            for statement in result.tree.statements:
+                if isinstance(statement, (ast.Declaration, ast.Plan)):
+                    self._unique(seen, statement.name, statement, "")
+                elif isinstance(statement, ast.Positions):
+                    redlines: dict[str, ast.Node] = {}
+                    for item in statement.items:
+                        if isinstance(item, ast.RedLine):
+                            self._unique(redlines, item.name, item, f" in the positions of '{statement.party.name}'")
+
+    def _unique(self, seen: dict, name: str, node: ast.Node, scope: str) -> None:
+        first = seen.get(name)
+        if first is None:
+            seen[name] = node
+            return
+        where = f"{first.span.file}:{first.span.line}"
+        self._report("F203", f"'{name}' is declared twice{scope}; first at {where}", _name_span(node),
+                     "give one of them another name")
+
+
+def _name_span(node: ast.Node) -> ast.Span:
+    """The span of a statement's first line: the place a user looks for its name."""
+    s = node.span
+    return ast.Span(s.file, s.line, s.column, s.line, s.column + 1) if s.end_line != s.line else s
+
+
+def _read(path: Path, max_bytes: int) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(max_bytes + 1)
