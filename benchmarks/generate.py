@@ -371,6 +371,12 @@ class _Generator:
         return self.atom(depth)
 
     def atom(self, depth: int) -> str:
+        # "not" takes one base condition: "not not x" is not in the grammar.
+        if self.chance(0.08):
+            return "not " + self.base_condition(depth)
+        return self.base_condition(depth)
+
+    def base_condition(self, depth: int) -> str:
         w = self.w
         r = self.rnd.random()
         if r < 0.55:
@@ -383,10 +389,8 @@ class _Generator:
             return f"{', '.join(doers)} {verb} {', '.join(targets[:2])}"
         if r < 0.75:
             return f"{self.reference()} is breached"
-        if r < 0.85:
+        if r < 0.88:
             return self.string(self.pick(_CONDITION_TEXTS))
-        if depth < 3 and r < 0.93:
-            return "not " + self.atom(depth + 1)
         if depth < 3:
             return f"({self.condition(depth + 1)})"
         return f"{self.reference()} is breached"

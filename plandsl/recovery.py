@@ -90,6 +90,16 @@ _SKIP = re.compile(
     re.M,
 )
 
+_OPENING_QUOTES = {"\u201c": "\u201d", "\u2018": "\u2019", "'": "'"}
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end == -1 else end
+
+
+_DECIMALS = re.compile(r"\.\d+")
+
 # Characters that cannot start any token: skipped as one run.
 _UNLEXABLE_RUN = re.compile(r"[^\w\s\"#;:,{}()%/-]+")
 
@@ -105,6 +115,7 @@ class Recovery:
         self.comments: list[ast.Comment] = []
         self.depth = 0
         self.handled = 0
+        self.unclosed_string_line = 0
 
     def report(self, code: str, message: str, line: int, column: int, end_line: int, end_column: int,
                hint: str | None = None) -> None:
@@ -142,6 +153,16 @@ class Recovery:
             end = len(self.text) if end == -1 else end
             self.report("S103", "this string is not closed before the end of the line",
                         line, column, line, column + (end - pos), 'end the string with " on the same line')
+            self.unclosed_string_line = line
+        elif char in _OPENING_QUOTES and (close := self.text.find(_OPENING_QUOTES[char], pos + 1, _line_end(self.text, pos))) > 0:
+            # "Smart" quotes around a text: one error for the whole quoted text.
+            end = close + 1
+            self.report("S102", f"'{char}' is not a quote mark of the language", line, column,
+                        line, column + (end - pos), _character_hint(char))
+        elif char == "." and pos > 0 and self.text[pos - 1].isdigit() and (decimals := _DECIMALS.match(self.text, pos)):
+            end = decimals.end()
+            self.report("S102", "a whole number is needed here, without decimals", line, column,
+                        line, column + (end - pos))
         else:
             run = _UNLEXABLE_RUN.match(self.text, pos)
             end = run.end() if run and run.end() > pos else pos + 1
@@ -160,7 +181,10 @@ class Recovery:
         state = parser.parser_state
         states = state.parse_conf.parse_table.states
         token = self._as_keyword(error.token)
-        expected = {t for t in states[state.position] if t.isupper()}
+        # LALR merges states, so a state's table may list tokens that fail after a
+        # reduction; keep only those the parser would really take here.
+        expected = {t for t in states[state.position]
+                    if t.isupper() and _accepts(states, state.state_stack, [t], parser)}
 
         if self._repair(parser, token, states, expected):
             return True
@@ -194,8 +218,10 @@ class Recovery:
         stack = parser.parser_state.state_stack
         if "SEMI" in expected and _accepts(states, stack, ["SEMI", token.type], parser):
             at = _previous_end(parser) or token
-            self.report("S104", f"expected ';' before {_describe_token(token)}",
-                        at.end_line, at.end_column, at.end_line, at.end_column + 1, "end the statement with ';'")
+            # After a string left open, the ';' it swallowed is no news.
+            if at.end_line != self.unclosed_string_line:
+                self.report("S104", f"expected ';' before {_describe_token(token)}",
+                            at.end_line, at.end_column, at.end_line, at.end_column + 1, "end the statement with ';'")
             parser.feed_token(_synthetic("SEMI", ";", at))
             if token.type != "$END":
                 parser.feed_token(token)
@@ -224,6 +250,8 @@ class Recovery:
                 hint = f"did you mean '{suggestion}'?"
         if token.type == "RBRACE" and "SEMI" in expected:
             hint = hint or "end the statement with ';' before '}'"
+        if token.type == "RBRACE" and "RBRACE" not in expected and "$END" in expected:
+            hint = hint or "this '}' closes no block"
         if "PERCENT_SIGN" in expected and "NAME" in expected:
             hint = hint or "a number needs its unit: 600,000 personnel, 30 days, 100 billion USD, 50%"
         end_line = token.end_line or token.line
@@ -314,10 +342,32 @@ def _expected_phrase(expected: set[str], lark: Lark) -> str:
 
 
 def _keyword_suggestion(word: str, expected: set[str], lark: Lark) -> str | None:
-    keywords = [lark.get_terminal(name).pattern.value for name in expected
-                if name not in _TERMINAL_WORDS and lark.get_terminal(name).pattern.type == "str"]
-    close = difflib.get_close_matches(word.lower(), keywords, n=1, cutoff=0.7)
-    return close[0] if close else None
+    """The expected keyword nearest to ``word`` by edit distance, if it is near enough."""
+    keywords = sorted(lark.get_terminal(name).pattern.value for name in expected
+                      if name not in _TERMINAL_WORDS and lark.get_terminal(name).pattern.type == "str")
+    word = word.lower()
+    best = None
+    for keyword in keywords:
+        distance = _edit_distance(word, keyword)
+        if distance <= max(1, len(keyword) // 3):
+            key = (distance, -difflib.SequenceMatcher(None, word, keyword).ratio())
+            if best is None or key < best[0]:
+                best = (key, keyword)
+    return best[1] if best else None
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Edits (insert, delete, replace, swap of neighbours) that turn ``a`` into ``b``."""
+    previous2, previous = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]
 
 
 def _character_hint(char: str) -> str | None:

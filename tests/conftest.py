@@ -1,0 +1,45 @@
+"""Shared test set-up: the hypothesis profile, paths, and a way to run the CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+
+# In CI, hypothesis's built-in derandomized profile: the same examples every run.
+if os.environ.get("CI"):
+    settings.load_profile("ci")
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+def example_files() -> list[Path]:
+    """Every .plan file under examples/, sorted."""
+    return sorted(EXAMPLES.rglob("*.plan"))
+
+
+def plandsl_command() -> list[str]:
+    """The installed ``plandsl`` script when there is one, else ``python -m plandsl``."""
+    script = shutil.which("plandsl")
+    return [script] if script else [sys.executable, "-m", "plandsl"]
+
+
+def run_cli(*args: str, input: str | bytes | None = None, cwd: Path | str | None = None) -> subprocess.CompletedProcess:
+    """Run ``plandsl ARGS`` as a user would; returns the finished process (text mode)."""
+    data = input.encode() if isinstance(input, str) else input
+    process = subprocess.run([*plandsl_command(), *args], input=data, capture_output=True, cwd=cwd, timeout=300)
+    return subprocess.CompletedProcess(process.args, process.returncode,
+                                       process.stdout.decode("utf-8", "replace"),
+                                       process.stderr.decode("utf-8", "replace"))
+
+
+@pytest.fixture
+def cli():
+    """The ``run_cli`` helper as a fixture."""
+    return run_cli
