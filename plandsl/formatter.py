@@ -348,11 +348,11 @@ class _Printer:
     def begin(self, node: ast.Node) -> None:
         """Start a statement: comments above it, then a blank line if one belongs here."""
         blank_before, self.blank_before_next = self.blank_before_next, False
-        self.flush_comments_before(node.span.line)
+        # The blank line goes above the comments that lead into the statement.
         if blank_before and self.lines and self.lines[-1] != "" and not self.just_opened:
             self.lines.append("")
-        else:
-            self.blank_if_source_had_one(node.span.line)
+        self.flush_comments_before(node.span.line)
+        self.blank_if_source_had_one(node.span.line)
 
     def simple(self, node: ast.Node, text: str) -> None:
         """A one-line statement ending with ';'."""

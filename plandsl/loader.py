@@ -5,7 +5,8 @@
 
 - F201 when a used file cannot be read,
 - F202 when files use each other in a cycle (a file using itself included),
-- F203 when a name is declared twice, in one file or across the loaded files.
+- F203 when a name is declared twice within what one input file sees: itself and
+  the files it uses, directly or not. Two unrelated inputs may reuse a name.
 
 Reading the files a user named is not the loader's to report: an unreadable
 input file raises :class:`InputError`, which the CLI turns into exit code 2.
@@ -35,6 +36,18 @@ class Program:
     files: dict[str, ParseResult] = field(default_factory=dict)
     roots: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    uses: dict[str, list[str]] = field(default_factory=dict)
+
+    def closure(self, root: str) -> list[str]:
+        """``root`` and every file it uses, directly or not, in load order."""
+        seen = {root}
+        stack = [root]
+        while stack:
+            for used in self.uses.get(stack.pop(), []):
+                if used not in seen:
+                    seen.add(used)
+                    stack.append(used)
+        return [path for path in self.files if path in seen]
 
     @property
     def ok(self) -> bool:
@@ -72,12 +85,15 @@ class _Loader:
         self.max_bytes = max_bytes
         self.program = Program()
         self.by_real_path: dict[Path, str] = {}
+        # (name, span, first span) of duplicates reported, so that two inputs using
+        # the same two files report them once.
+        self.reported_duplicates: set[tuple] = set()
 
     def load_stdin(self, data: bytes) -> None:
         result = parse_bytes(data, "<stdin>", self.max_bytes)
         self.program.files["<stdin>"] = result
         self.program.roots.append("<stdin>")
-        self._follow_uses(result, Path.cwd(), [])
+        self._follow_uses("<stdin>", result, Path.cwd(), [])
 
     def load_root(self, path: Path) -> None:
         try:
@@ -95,17 +111,20 @@ class _Loader:
         self.by_real_path[real] = shown
         result = parse_bytes(data, shown, self.max_bytes)
         self.program.files[shown] = result
-        self._follow_uses(result, real.parent, (chain or []) + [real])
+        self._follow_uses(shown, result, real.parent, (chain or []) + [real])
         return shown
 
-    def _follow_uses(self, result: ParseResult, directory: Path, chain: list[Path]) -> None:
+    def _follow_uses(self, shown: str, result: ParseResult, directory: Path, chain: list[Path]) -> None:
+        used = self.program.uses.setdefault(shown, [])
         if result.tree is None:
             return
         for statement in result.tree.statements:
             if isinstance(statement, ast.Use):
-                self._use(statement, directory, chain)
+                target = self._use(statement, directory, chain)
+                if target is not None:
+                    used.append(target)
 
-    def _use(self, use: ast.Use, directory: Path, chain: list[Path]) -> None:
+    def _use(self, use: ast.Use, directory: Path, chain: list[Path]) -> str | None:
         target = directory / use.path
         real = target.resolve()
         if real in chain:
@@ -113,24 +132,29 @@ class _Loader:
             names = " -> ".join(display_path(p) for p in cycle)
             self._report("F202", f"'{use.path}' is used in a cycle: {names}", use.span,
                          "move what both files need into a third file that both use")
-            return
+            return None
         if real in self.by_real_path:
-            return
+            return self.by_real_path[real]
         try:
             data = _read(target, self.max_bytes)
         except OSError as error:
             self._report("F201", f"cannot read used file '{use.path}': {error.strerror or error}", use.span,
                          "paths in 'use' are relative to the file that says 'use'")
-            return
-        self._add(target, data, chain)
+            return None
+        return self._add(target, data, chain)
 
     def _report(self, code: str, message: str, span: ast.Span, hint: str | None = None) -> None:
         self.program.diagnostics.append(Diagnostic(code, Severity.ERROR, message, span, hint))
 
     def check_names(self) -> None:
         """F203: top-level names (declarations and plans) and red-line names per positions."""
+        for root in self.program.roots:
+            self._check_names_in(self.program.closure(root))
+
+    def _check_names_in(self, paths: list[str]) -> None:
         seen: dict[str, ast.Node] = {}
-        for result in self.program.files.values():
+        for path in paths:
+            result = self.program.files[path]
             if result.tree is None:
                 continue
             for statement in result.tree.statements:
@@ -148,6 +172,10 @@ class _Loader:
             seen[name] = node
             return
         where = f"{first.span.file}:{first.span.line}"
+        key = (name, node.span, first.span)
+        if key in self.reported_duplicates:
+            return
+        self.reported_duplicates.add(key)
         self._report("F203", f"'{name}' is declared twice{scope}; first at {where}", _name_span(node),
                      "give one of them another name")
 

@@ -158,6 +158,8 @@ def _span(children) -> Span:
 
 
 def _start_of(child):
+    if isinstance(child, _Word):
+        return child.start
     if isinstance(child, Span):
         return (child.line, child.column)
     if isinstance(child, Token):
@@ -170,6 +172,8 @@ def _start_of(child):
 
 
 def _end_of(child):
+    if isinstance(child, _Word):
+        return child.end
     if isinstance(child, Span):
         return (child.end_line, child.end_column)
     if isinstance(child, Token):
@@ -179,6 +183,25 @@ def _end_of(child):
     if isinstance(child, tuple) and child:
         return _end_of(child[-1])
     return None
+
+
+class _Word(str):
+    """A keyword phrase a rule stands for ("shall not"), keeping its place for spans.
+
+    Nodes store plain ``str(word)``; the position only serves :func:`_span`.
+    """
+
+    __slots__ = ("start", "end")
+
+    def __new__(cls, text: str, children):
+        word = super().__new__(cls, text)
+        word.start = _start_of(children[0])
+        word.end = _end_of(children[-1])
+        return word
+
+
+def _text(word) -> str | None:
+    return None if word is None else str(word)
 
 
 def _string(token: Token | None) -> str | None:
@@ -227,14 +250,14 @@ class _Builder(Transformer):
 
     # ---------------------------------------------------------------- declarations
     def declaration(self, c):
-        kind, name, label, properties = c
-        return ast.Declaration(kind, name.value, _string(label), properties, span=_span(c))
+        kind, name, label, (properties, body_span) = c
+        return ast.Declaration(str(kind), name.value, _string(label), properties, span=_span([*c[:3], body_span]))
 
     def decl_kind(self, c):
-        return c[0].value
+        return _Word(c[0].value, c)
 
     def decl_body(self, c):
-        return tuple(c[1:-1])
+        return tuple(c[1:-1]), _span(c)
 
     def property(self, c):
         key, values, head = c[0]
@@ -302,11 +325,12 @@ class _Builder(Transformer):
 
     # ---------------------------------------------------------------- clauses
     def clause(self, c):
-        label, (subjects, modality, action, modifiers, _) = c[0], c[1]
-        return ast.Clause(label, subjects, modality, action, modifiers, _citations(c), span=_span(c))
+        label, (subjects, modality, action, modifiers, body_span) = c[0], c[1]
+        return ast.Clause(_text(label), subjects, _text(modality), action, modifiers, _citations(c),
+                          span=_span([label, body_span, *c[2:]]))
 
     def label(self, c):
-        return c[0].value
+        return _Word(c[0].value, c)
 
     # A clause body is a tuple, not a node: clause, ideal and require wrap it.
     def clause_body(self, c):
@@ -319,36 +343,36 @@ class _Builder(Transformer):
         return c[0]
 
     def shall(self, c):
-        return "shall"
+        return _Word("shall", c)
 
     def shall_not(self, c):
-        return "shall not"
+        return _Word("shall not", c)
 
     def shall_never(self, c):
-        return "shall never"
+        return _Word("shall never", c)
 
     def may(self, c):
-        return "may"
+        return _Word("may", c)
 
     def may_not(self, c):
-        return "may not"
+        return _Word("may not", c)
 
     # ---------------------------------------------------------------- actions
     def cede(self, c):
-        return ast.Cede(c[1], c[3], c[4], c[5] or (), span=_span(c))
+        return ast.Cede(c[1], c[3], _text(c[4]), c[5] or (), span=_span(c))
 
     def recognised_by(self, c):
         return c[2]
 
     def recognise(self, c):
         # (RECOGNISE|RECOGNIZE) names [AS PART OF name] [legal_status]
-        return ast.Recognise(c[1], c[5], c[6], span=_span(c))
+        return ast.Recognise(c[1], c[5], _text(c[6]), span=_span(c))
 
     def de_facto(self, c):
-        return "de facto"
+        return _Word("de facto", c)
 
     def de_jure(self, c):
-        return "de jure"
+        return _Word("de jure", c)
 
     def freeze(self, c):
         return ast.Freeze(c[5] or (), span=_span(c))
@@ -357,10 +381,10 @@ class _Builder(Transformer):
         return ast.Withdraw(c[2], c[4], span=_span(c))
 
     def establish(self, c):
-        return ast.Establish(c[1], c[4], c[6], span=_span(c))
+        return ast.Establish(str(c[1]), c[4], c[6], span=_span(c))
 
     def zone_kind(self, c):
-        return "demilitarised" if c[0].type in ("DEMILITARISED", "DEMILITARIZED") else "buffer"
+        return _Word("demilitarised" if c[0].type in ("DEMILITARISED", "DEMILITARIZED") else "buffer", c)
 
     def exceed(self, c):
         return ast.Exceed(c[1], span=_span(c))
@@ -370,7 +394,7 @@ class _Builder(Transformer):
         return ast.Limit(c[0], share, span=_span(c))
 
     def limit_share(self, c):
-        share = ast.Estimate(c[0], c[1], span=_span(c[:2]))
+        share = ast.Estimate(_text(c[0]), c[1], span=_span(c[:2]))
         return ast.Limit(None, share, span=_span(c))
 
     def limit_any(self, c):
@@ -416,34 +440,34 @@ class _Builder(Transformer):
         return ast.Share(None, None, "all", span=_span(c))
 
     def sanction(self, c):
-        return ast.Sanctions(c[0], c[1] is not None, c[4], span=_span(c))
+        return ast.Sanctions(str(c[0]), c[1] is not None, c[4], span=_span(c))
 
     def lift(self, c):
-        return "lift"
+        return _Word("lift", c)
 
     def ease(self, c):
-        return "ease"
+        return _Word("ease", c)
 
     def impose(self, c):
-        return "impose"
+        return _Word("impose", c)
 
     def reinstate(self, c):
-        return "reinstate"
+        return _Word("reinstate", c)
 
     def phase_out(self, c):
-        return "phase out"
+        return _Word("phase out", c)
 
     def cease_fire(self, c):
         return ast.CeaseFire(span=_span(c))
 
     def guarantee(self, c):
-        return ast.Guarantee(c[3], c[4], c[7], span=_span(c))
+        return ast.Guarantee(c[3], _text(c[4]), c[7], span=_span(c))
 
     def guarantee_strength(self, c):
         return c[1]
 
     def guarantee_level(self, c):
-        return c[0].value
+        return _Word(c[0].value, c)
 
     def amnesty(self, c):
         return ast.Amnesty(_string(c[2]), span=_span(c))
@@ -529,7 +553,8 @@ class _Builder(Transformer):
 
     def ideal(self, c):
         subjects, modality, action, modifiers, body_span = c[1]
-        clause = ast.Clause(None, subjects, modality, action, modifiers, _citations(c), span=_span([body_span, *c[2:]]))
+        clause = ast.Clause(None, subjects, _text(modality), action, modifiers, _citations(c),
+                            span=_span([body_span, *c[2:]]))
         return ast.Ideal(clause, span=_span(c))
 
     def flexible(self, c):
@@ -559,28 +584,28 @@ class _Builder(Transformer):
         return ast.Date(int(c[0].value), span=_span(c))
 
     def estimate(self, c):
-        return ast.Estimate(c[0], c[1], span=_span(c))
+        return ast.Estimate(_text(c[0]), c[1], span=_span(c))
 
     def estimate_unknown(self, c):
         return ast.Estimate(None, None, span=_span(c))
 
     def about(self, c):
-        return "about"
+        return _Word("about", c)
 
     def more_than(self, c):
-        return "more than"
+        return _Word("more than", c)
 
     def less_than(self, c):
-        return "less than"
+        return _Word("less than", c)
 
     def at_least(self, c):
-        return "at least"
+        return _Word("at least", c)
 
     def at_most(self, c):
-        return "at most"
+        return _Word("at most", c)
 
     def quantity(self, c):
-        return ast.Quantity(_number(c[0]), c[1], c[2].value, span=_span(c))
+        return ast.Quantity(_number(c[0]), _text(c[1]), c[2].value, span=_span(c))
 
     def percent(self, c):
         return ast.Percent(_number(c[0]), span=_span(c))
@@ -594,16 +619,16 @@ class _Builder(Transformer):
         return ast.Fraction(_FRACTION_WORDS[numerator], _DENOMINATOR_WORDS[denominator], span=_span(c))
 
     def thousand(self, c):
-        return "thousand"
+        return _Word("thousand", c)
 
     def million(self, c):
-        return "million"
+        return _Word("million", c)
 
     def billion(self, c):
-        return "billion"
+        return _Word("billion", c)
 
     def trillion(self, c):
-        return "trillion"
+        return _Word("trillion", c)
 
 
 # Tokens that carry a value into a property; every other token is a keyword.
@@ -627,7 +652,7 @@ def _predicate(body):
     if isinstance(body, ast.Holds):
         return body
     subjects, modality, action, modifiers, span = body
-    return ast.Clause(None, subjects, modality, action, modifiers, (), span=span)
+    return ast.Clause(None, subjects, _text(modality), action, modifiers, (), span=span)
 
 
 # ============================================================================

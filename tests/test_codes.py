@@ -1,0 +1,115 @@
+"""Every diagnostic code has input that triggers it and input that does not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from plandsl.codes import CODES, lookup
+from plandsl.loader import load
+from plandsl.parser import parse, parse_bytes
+
+GOOD = 'state russia "Russia";\nplan p { point 1 { russia shall cease fire; } }\n'
+
+# code -> (input that triggers it, input that does not). Inputs are text, or bytes
+# where the code is about bytes.
+PARSE_CASES = {
+    "S101": ('plan p { point 1 { ukraine shall cede to; } }', 'plan p { point 1 { ukraine shall cede a to b; } }'),
+    "S102": ('state ukraine @ "Ukraine";', 'state ukraine "Ukraine @";'),
+    "S103": ('state ukraine "Ukraine;', 'state ukraine "Ukraine";'),
+    "S104": ('state a "A"\nstate b "B";', 'state a "A";\nstate b "B";'),
+    "S105": ('plan p {\n  status draft;\n', 'plan p {\n  status draft;\n}\n'),
+    "S106": ('plan p { point 1 { shall cease fire if ' + "(" * 65 + '"x"' + ")" * 65 + '; } }',
+             'plan p { point 1 { shall cease fire if ' + "(" * 64 + '"x"' + ")" * 64 + '; } }'),
+    "S108": (b'state a "\xff";', 'state a "\u00ff";'.encode()),
+    "S109": ("x;\n" * 150, "state x;\n" * 150),
+}
+
+
+def codes_of(diagnostics) -> set[str]:
+    return {d.code for d in diagnostics}
+
+
+@pytest.mark.parametrize("code", sorted(PARSE_CASES))
+def test_parse_code_triggers(code):
+    bad, _ = PARSE_CASES[code]
+    result = parse_bytes(bad if isinstance(bad, bytes) else bad.encode(), "bad.plan")
+    assert code in codes_of(result.diagnostics)
+
+
+@pytest.mark.parametrize("code", sorted(PARSE_CASES))
+def test_parse_code_does_not_trigger_on_good_input(code):
+    _, good = PARSE_CASES[code]
+    result = parse_bytes(good if isinstance(good, bytes) else good.encode(), "good.plan")
+    assert code not in codes_of(result.diagnostics)
+    assert result.ok
+
+
+def test_s107_file_too_large():
+    data = GOOD.encode() * 100
+    assert "S107" in codes_of(parse_bytes(data, "big.plan", max_bytes=len(data) - 1).diagnostics)
+    assert "S107" not in codes_of(parse_bytes(data, "big.plan", max_bytes=len(data)).diagnostics)
+
+
+def test_s108_nul_bytes():
+    assert "S108" in codes_of(parse_bytes(b"state a;\x00", "nul.plan").diagnostics)
+
+
+def write(directory: Path, name: str, text: str) -> str:
+    path = directory / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_f201_used_file_missing(tmp_path):
+    bad = write(tmp_path, "bad.plan", 'use "missing.plan";\n')
+    write(tmp_path, "world.plan", 'state a;\n')
+    good = write(tmp_path, "good.plan", 'use "world.plan";\n')
+    assert "F201" in codes_of(load([bad]).all_diagnostics())
+    assert "F201" not in codes_of(load([good]).all_diagnostics())
+
+
+def test_f202_use_cycle(tmp_path):
+    write(tmp_path, "a.plan", 'use "b.plan";\nstate a;\n')
+    write(tmp_path, "b.plan", 'use "a.plan";\nstate b;\n')
+    write(tmp_path, "self.plan", 'use "self.plan";\n')
+    write(tmp_path, "world.plan", 'state w;\n')
+    write(tmp_path, "c.plan", 'use "world.plan";\n')
+    write(tmp_path, "d.plan", 'use "world.plan";\nuse "c.plan";\n')  # a diamond is not a cycle
+    assert "F202" in codes_of(load([str(tmp_path / "a.plan")]).all_diagnostics())
+    assert "F202" in codes_of(load([str(tmp_path / "self.plan")]).all_diagnostics())
+    assert "F202" not in codes_of(load([str(tmp_path / "d.plan")]).all_diagnostics())
+
+
+def test_f203_duplicate_names(tmp_path):
+    write(tmp_path, "world.plan", 'state russia "Russia";\n')
+    across = write(tmp_path, "across.plan", 'use "world.plan";\nregion russia "Russia";\n')
+    within = write(tmp_path, "within.plan", 'state a;\nplan a { }\n')
+    redlines = write(tmp_path, "redlines.plan",
+                     'positions a { redline r "R" { require a holds b; } redline r "R2" { require a holds c; } }\n')
+    fine = write(tmp_path, "fine.plan", 'use "world.plan";\nregion russia_land "Russia";\n'
+                 'positions a { redline r "R" { require a holds b; } }\npositions b { redline r "R" { require b holds c; } }\n')
+    for path in (across, within, redlines):
+        assert "F203" in codes_of(load([path]).all_diagnostics()), path
+    assert "F203" not in codes_of(load([fine]).all_diagnostics())
+
+
+def test_every_registered_code_is_tested_here():
+    tested = set(PARSE_CASES) | {"S107", "S108", "F201", "F202", "F203"}
+    assert tested == set(CODES)
+
+
+def test_registry_entries_are_complete():
+    for code in CODES.values():
+        assert code.id[0] in "SF" and len(code.id) == 4
+        assert code.title and code.explanation and code.name
+        assert lookup(code.id.lower()) is code
+
+
+def test_registry_examples_behave_as_documented():
+    # The bad and good examples that `plandsl explain` will show must tell the truth.
+    for code in CODES.values():
+        if code.id in ("S101", "S102", "S103", "S104", "S105"):
+            assert code.id in codes_of(parse(code.bad).diagnostics), code.id
+            assert parse(code.good).ok, code.id
