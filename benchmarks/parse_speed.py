@@ -13,6 +13,8 @@ time.perf_counter:
          whitespace skipped in front of each token; strings, dates, fractions,
          numbers, names, punctuation), iterated with finditer, counting tokens.
          Nothing a real lexer needs less than this: the cost of touching the text.
+  no-GC  the same parse with the cyclic GC disabled (reported below the table), to
+         show how much of the time, and of any loss of linearity, is the collector's.
 
 Every generated file must parse with zero diagnostics (checked after timing).
 Then the start-up time of ``python -m plandsl parse <small file>`` (best of 5),
@@ -43,6 +45,7 @@ from plandsl import parser as plan_parser  # noqa: E402
 # How many timed runs per size (best is kept), and a time budget per size and measure:
 # a run is not started if the runs so far plus one more would go past it.
 REPEATS = {1_000: 7, 10_000: 5, 100_000: 3}
+GC_OFF_REPEATS = {1_000: 5, 10_000: 3, 100_000: 2}
 BUDGET_SECONDS = 70.0
 
 # ---------------------------------------------------------------------------- the floor
@@ -86,7 +89,7 @@ def check_floor_covers(text: str) -> None:
 # ---------------------------------------------------------------------------- timing
 
 
-def best_of(fn, repeats: int, budget: float = BUDGET_SECONDS):
+def best_of(fn, repeats: int, budget: float = BUDGET_SECONDS, gc_off: bool = False):
     """(best seconds, runs, last result) of calling fn, within the time budget."""
     best = float("inf")
     spent = 0.0
@@ -97,9 +100,14 @@ def best_of(fn, repeats: int, budget: float = BUDGET_SECONDS):
             break
         result = None
         gc.collect()
-        t0 = time.perf_counter()
-        result = fn()
-        dt = time.perf_counter() - t0
+        if gc_off:
+            gc.disable()
+        try:
+            t0 = time.perf_counter()
+            result = fn()
+            dt = time.perf_counter() - t0
+        finally:
+            gc.enable()
         best = min(best, dt)
         spent += dt
         runs += 1
@@ -173,8 +181,12 @@ def main(argv: list[str]) -> int:
             parse_s, runs, result = best_of(lambda: plan_parser.parse(text, str(path)), repeats)
             check_clean(result)
             result = None
+            # The same parse with the cyclic GC off: how much of the time is the collector's.
+            nogc_s, _, result = best_of(lambda: plan_parser.parse(text, str(path)), GC_OFF_REPEATS.get(n, 2),
+                                        gc_off=True)
+            result = None
             gc.collect()
-            rows.append((n, size, tokens, parse_s, n / parse_s, floor_s, parse_s / floor_s, runs, gen))
+            rows.append((n, size, tokens, parse_s, n / parse_s, floor_s, parse_s / floor_s, runs, gen, nogc_s))
             print(f"  {n:>7,} clauses: generated in {gen:.2f} s, parsed clean; best of {runs} parse runs",
                   flush=True)
 
@@ -182,13 +194,14 @@ def main(argv: list[str]) -> int:
         header = ("N clauses", "bytes", "tokens", "parse s", "clauses/s", "floor s", "parse/floor")
         print(f"{header[0]:>10} {header[1]:>12} {header[2]:>11} {header[3]:>9} {header[4]:>11} "
               f"{header[5]:>9} {header[6]:>11}")
-        for n, size, tokens, parse_s, rate, floor_s, ratio, runs, gen in rows:
+        for n, size, tokens, parse_s, rate, floor_s, ratio, runs, gen, nogc_s in rows:
             print(f"{n:>10,} {size:>12,} {tokens:>11,} {parse_s:>9.3f} {rate:>11,.0f} {floor_s:>9.4f} "
                   f"{ratio:>10.0f}x")
         print()
-        for n, size, tokens, parse_s, *_ in rows:
+        for n, size, tokens, parse_s, *_, nogc_s in rows:
             print(f"  {n:>7,} clauses: {tokens / parse_s:,.0f} tokens/s parsed, "
-                  f"{size / parse_s / 2**20:.2f} MiB/s, {parse_s / tokens * 1e6:.2f} us/token")
+                  f"{size / parse_s / 2**20:.2f} MiB/s, {parse_s / tokens * 1e6:.2f} us/token; "
+                  f"GC off: {nogc_s:.3f} s, {n / nogc_s:,.0f} clauses/s (GC = {1 - nogc_s / parse_s:.0%} of parse time)")
 
         if len(rows) >= 2:
             first, last = rows[0], rows[-1]
@@ -200,7 +213,8 @@ def main(argv: list[str]) -> int:
             else:
                 verdict = "NOT linear: throughput falls as files grow"
             print(f"\nlinearity: clauses/s at {last[0]:,} is {growth:.2f}x that at {first[0]:,} ({verdict}); "
-                  f"tokens/s ratio {(last[2] / last[3]) / (first[2] / first[3]):.2f}x")
+                  f"tokens/s ratio {(last[2] / last[3]) / (first[2] / first[3]):.2f}x; "
+                  f"with GC off {(last[0] / last[-1]) / (first[0] / first[-1]):.2f}x")
         print()
         startup(small)
     print(f"\ntotal benchmark time {time.perf_counter() - start:.0f} s")

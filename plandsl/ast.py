@@ -275,9 +275,9 @@ class Establish(Node):
 class Limit(Node):
     """The bound of a cap.
 
-    ``amount`` is a stated figure (``600,000 personnel``); ``share`` a fraction of
-    current strength (``one-tenth of strength``, or the ``(one-tenth)`` after a
-    figure). Both None means ``any``: a red-line pattern matching every cap.
+    ``amount`` is a stated figure (``600,000 personnel``); ``share`` a proportion
+    of current strength (``one-tenth of strength``, or the ``(one-tenth)`` after
+    a figure). Both None means ``any``: a red-line pattern matching every cap.
     """
 
     amount: Estimate | None
@@ -338,21 +338,24 @@ class Unite(Node):
 
 @dataclass(frozen=True, slots=True)
 class Share(Node):
-    """How much of a pool or of profits: a figure, a fraction, both, or a word.
+    """How much of a pool or of profits: a figure, a proportion, both, or a word.
 
+    ``amount`` is an estimate of a :class:`Quantity` (``100 billion USD``);
+    ``proportion`` an estimate of a :class:`Fraction` or :class:`Percent`
+    (``about one-third``, ``50%``), alone or in brackets after the amount.
     ``rest`` is ``"remainder"`` or ``"all"`` when the text says so.
     """
 
-    amount: Quantity | None
-    fraction: Fraction | Percent | None
+    amount: Estimate | None
+    proportion: Estimate | None
     rest: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Allocate(Node):
-    """``allocate SHARE of POOL to RECIPIENT``."""
+    """``allocate [SHARE of] POOL to RECIPIENT``; no share leaves the size open."""
 
-    share: Share
+    share: Share | None
     pool: Ref
     recipient: Ref
 
@@ -404,7 +407,9 @@ class ExchangePrisoners(Node):
 
 @dataclass(frozen=True, slots=True)
 class HoldElections(Node):
-    """``hold elections``; when is the clause's ``within`` or ``by``."""
+    """``hold elections [in REGIONS]``; when is the clause's ``within`` or ``by``."""
+
+    regions: tuple[Ref, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -176,7 +176,8 @@ def action(node) -> str:
     if kind is ast.Unite:
         return f"unite with {node.partner.name}"
     if kind is ast.Allocate:
-        return f"allocate {share(node.share)} of {node.pool.name} to {node.recipient.name}"
+        size = f"{share(node.share)} of " if node.share is not None else ""
+        return f"allocate {size}{node.pool.name} to {node.recipient.name}"
     if kind is ast.ReceiveProfits:
         return f"receive {share(node.share)} of profits from {node.source.name}"
     if kind is ast.Sanctions:
@@ -193,7 +194,7 @@ def action(node) -> str:
     if kind is ast.ExchangePrisoners:
         return "exchange prisoners" + (f" {string(node.terms)}" if node.terms is not None else "")
     if kind is ast.HoldElections:
-        return "hold elections"
+        return "hold elections" + (f" in {names(node.regions)}" if node.regions else "")
     if kind is ast.Provision:
         return f"provision {string(node.text)}" + (f" tags {names(node.tags)}" if node.tags else "")
     raise TypeError(f"no text form for {kind.__name__}")
@@ -206,7 +207,7 @@ def limit(node: ast.Limit) -> str:
     if node.amount is None:
         return f"{value(node.share)} of strength"
     text = value(node.amount)
-    return text + (f" ({value(node.share.amount)})" if node.share is not None else "")
+    return text + (f" ({value(node.share)})" if node.share is not None else "")
 
 
 def share(node: ast.Share) -> str:
@@ -214,8 +215,8 @@ def share(node: ast.Share) -> str:
     if node.rest:
         return node.rest
     if node.amount is None:
-        return value(node.fraction)
-    return value(node.amount) + (f" ({value(node.fraction)})" if node.fraction is not None else "")
+        return value(node.proportion)
+    return value(node.amount) + (f" ({value(node.proportion)})" if node.proportion is not None else "")
 
 
 def condition(node, inside: type | None = None) -> str:

@@ -390,12 +390,10 @@ class _Builder(Transformer):
         return ast.Exceed(c[1], span=_span(c))
 
     def limit_amount(self, c):
-        share = None if c[2] is None else ast.Estimate(None, c[2], span=c[2].span)
-        return ast.Limit(c[0], share, span=_span(c))
+        return ast.Limit(c[0], c[2], span=_span(c))
 
     def limit_share(self, c):
-        share = ast.Estimate(_text(c[0]), c[1], span=_span(c[:2]))
-        return ast.Limit(None, share, span=_span(c))
+        return ast.Limit(None, c[0], span=_span(c))
 
     def limit_any(self, c):
         return ast.Limit(None, None, span=_span(c))
@@ -422,16 +420,21 @@ class _Builder(Transformer):
         return ast.Unite(c[2], span=_span(c))
 
     def allocate(self, c):
+        # ALLOCATE [share OF] name TO name
         return ast.Allocate(c[1], c[3], c[5], span=_span(c))
 
     def receive(self, c):
         return ast.ReceiveProfits(c[1], c[5], span=_span(c))
 
     def share_amount(self, c):
-        return ast.Share(c[0], c[2], span=_span(c))
+        amount = ast.Estimate(_text(c[0]), c[1], span=_span(c[:2]))
+        return ast.Share(amount, c[3], span=_span(c))
 
-    def share_fraction(self, c):
+    def share_proportion(self, c):
         return ast.Share(None, c[0], span=_span(c))
+
+    def proportion(self, c):
+        return ast.Estimate(_text(c[0]), c[1], span=_span(c))
 
     def share_remainder(self, c):
         return ast.Share(None, None, "remainder", span=_span(c))
@@ -476,7 +479,7 @@ class _Builder(Transformer):
         return ast.ExchangePrisoners(_string(c[2]), span=_span(c))
 
     def elections(self, c):
-        return ast.HoldElections(span=_span(c))
+        return ast.HoldElections(c[3] or (), span=_span(c))
 
     def provision(self, c):
         return ast.Provision(_string(c[1]), c[3] or (), span=_span(c))
@@ -552,9 +555,9 @@ class _Builder(Transformer):
         return ast.Holds(c[0], c[2], span=_span(c))
 
     def ideal(self, c):
-        subjects, modality, action, modifiers, body_span = c[1]
-        clause = ast.Clause(None, subjects, _text(modality), action, modifiers, _citations(c),
-                            span=_span([body_span, *c[2:]]))
+        label, (subjects, modality, action, modifiers, body_span) = c[1], c[2]
+        clause = ast.Clause(_text(label), subjects, _text(modality), action, modifiers, _citations(c),
+                            span=_span([label, body_span, *c[3:]]))
         return ast.Ideal(clause, span=_span(c))
 
     def flexible(self, c):
