@@ -49,7 +49,7 @@ def format_source(text: str, path: str = "<input>") -> FormatResult:
 
 def format_tree(tree: ast.PlanFile, comments: list[ast.Comment] = (), source: str = "") -> str:
     """Canonical text for a tree; ``comments`` and ``source`` (for blank lines) are optional."""
-    printer = _Printer(comments, source)
+    printer = _Printer(comments, source, tree)
     printer.statements(tree.statements, top_level=True)
     printer.flush_comments_before(10**12)
     return printer.text()
@@ -299,8 +299,19 @@ def _property_text(node: ast.Property) -> str:
 # ============================================================================
 
 
+# Nodes printed on lines of their own.
+_STATEMENTS = (ast.Use, ast.Declaration, ast.Property, ast.Plan, ast.Point, ast.Option, ast.Unknown,
+               ast.UnknownPoints, ast.Clause, ast.Positions, ast.RedLine, ast.Requirement, ast.Ideal, ast.Flexible)
+
+
 class _Printer:
-    def __init__(self, comments, source: str):
+    def __init__(self, comments, source: str, tree: ast.PlanFile):
+        # Where statements start, by line: a comment ending a line belongs to the
+        # last statement on it ("a; b;  # about b").
+        self.starts: dict[int, list[int]] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, _STATEMENTS):
+                self.starts.setdefault(node.span.line, []).append(node.span.column)
         self.lines: list[str] = []
         self.depth = 0
         self.comments = sorted(comments, key=lambda c: (c.span.line, c.span.column))
@@ -338,10 +349,12 @@ class _Printer:
             self.last_source_line = max(self.last_source_line, comment.span.line)
             self.next_comment += 1
 
-    def trailing_comment(self, line: int) -> str:
-        """A comment that ends source line ``line``, as text to append, or ''."""
+    def trailing_comment(self, line: int, column: int = 0) -> str:
+        """A comment that ends source line ``line`` after ``column``, as text to append, or ''."""
         if self.next_comment < len(self.comments) and self.comments[self.next_comment].span.line == line:
             comment = self.comments[self.next_comment]
+            if any(column < start < comment.span.column for start in self.starts.get(line, ())):
+                return ""  # a later statement on the line takes it
             self.next_comment += 1
             return "  " + comment.text.rstrip()
         return ""
@@ -359,7 +372,7 @@ class _Printer:
         """A one-line statement ending with ';'."""
         self.begin(node)
         self.comments_inside(node)
-        self.emit(text + ";" + self.trailing_comment(node.span.end_line))
+        self.emit(text + ";" + self.trailing_comment(node.span.end_line, node.span.end_column))
         self.last_source_line = node.span.end_line
 
     def wrapped(self, node: ast.Node, head: str, tail: list[str]) -> None:
@@ -368,13 +381,13 @@ class _Printer:
         self.comments_inside(node)
         one_line = " ".join([head, *tail]) + ";"
         if len(INDENT * self.depth) + len(one_line) <= LINE_LENGTH or not tail:
-            self.emit(one_line + self.trailing_comment(node.span.end_line))
+            self.emit(one_line + self.trailing_comment(node.span.end_line, node.span.end_column))
         else:
             self.emit(head)
             self.depth += 2
             for part in tail[:-1]:
                 self.emit(part)
-            self.emit(tail[-1] + ";" + self.trailing_comment(node.span.end_line))
+            self.emit(tail[-1] + ";" + self.trailing_comment(node.span.end_line, node.span.end_column))
             self.depth -= 2
         self.last_source_line = node.span.end_line
 
@@ -389,7 +402,7 @@ class _Printer:
     def block(self, node: ast.Node, header: str, items) -> None:
         """``header {``, the items one level deeper, then ``}``."""
         self.begin(node)
-        self.emit(header + " {" + self.trailing_comment(node.span.line))
+        self.emit(header + " {" + self.trailing_comment(node.span.line, node.span.column))
         self.last_source_line = node.span.line
         self.depth += 1
         self.just_opened = True
@@ -397,7 +410,7 @@ class _Printer:
             self.item(item)
         self.flush_comments_before(node.span.end_line)
         self.depth -= 1
-        self.emit("}" + self.trailing_comment(node.span.end_line))
+        self.emit("}" + self.trailing_comment(node.span.end_line, node.span.end_column))
         self.last_source_line = node.span.end_line
 
     # -- statements

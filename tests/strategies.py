@@ -137,9 +137,17 @@ _PROPERTY_VALUES = {
 #: Every property key of the grammar.
 PROPERTY_KEYS = tuple(_PROPERTY_VALUES)
 
-properties = st.one_of(*(
-    st.builds(ast.Property, st.just(key), values, citation_lists) for key, values in _PROPERTY_VALUES.items()
-))
+
+
+@st.composite
+def _properties(draw) -> ast.Property:
+    # One strategy, not a one_of of 27: hypothesis flattens nested one_ofs, and the
+    # property branches would then crowd out points, clauses and red lines.
+    key = draw(st.sampled_from(PROPERTY_KEYS))
+    return ast.Property(key, draw(_PROPERTY_VALUES[key]), draw(citation_lists))
+
+
+properties = _properties()
 
 
 def _items(*strategies, max_size: int = 3):
@@ -270,9 +278,9 @@ options = st.builds(
 )
 points = st.builds(
     ast.Point, naturals, optional_texts,
-    _items(properties, clauses(), clauses(), unknowns, options),
+    _items(properties, clauses(), clauses(), clauses(), unknowns, options),
 )
-plans = st.builds(ast.Plan, identifiers, optional_texts, _items(properties, points, unknown_points))
+plans = st.builds(ast.Plan, identifiers, optional_texts, _items(properties, points, points, points, unknown_points))
 
 holds = st.builds(ast.Holds, name_lists(2), name_lists(2))
 requirements = st.builds(
@@ -280,7 +288,7 @@ requirements = st.builds(
     st.one_of(clauses(labelled=False, cited=False), holds),  # a predicate's citations are the requirement's
     citation_lists,
 )
-redlines = st.builds(ast.RedLine, identifiers, texts, citation_lists, _items(properties, requirements))
+redlines = st.builds(ast.RedLine, identifiers, texts, citation_lists, _items(properties, requirements, requirements))
 ideals = st.builds(ast.Ideal, clauses(labelled=False))
 flexibles = st.builds(ast.Flexible, name_lists(), citation_lists)
 positions = st.builds(ast.Positions, refs, optional_texts, _items(properties, redlines, ideals, flexibles))
@@ -291,7 +299,8 @@ declarations = st.builds(ast.Declaration, st.sampled_from(DECLARATION_KINDS), id
                          _items(properties))
 uses = st.builds(ast.Use, texts)
 
-statements = st.one_of(uses, declarations, plans, positions)
+# Plans and positions hold most node kinds: they are drawn more often.
+statements = st.one_of(uses, declarations, plans, plans, plans, positions, positions)
 
 
 def plan_files(max_statements: int = 3):
