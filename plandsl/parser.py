@@ -13,6 +13,7 @@ into diagnostics and lets the parse go on.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import re
@@ -28,6 +29,7 @@ from lark.lark import PostLex
 from plandsl import ast
 from plandsl.ast import Span
 from plandsl.diagnostics import Diagnostic, Severity
+from plandsl.lexer import PlanLexer
 from plandsl.recovery import MAX_NESTING, Recovery, Stop, TooDeep
 
 #: Files above this size are refused with S107 unless the caller raises it.
@@ -69,7 +71,7 @@ def grammar_path() -> Path:
 
 
 class _NamesEverywhere(PostLex):
-    """Makes the contextual lexer accept ``NAME`` in every state.
+    """Makes Lark's contextual lexer accept ``NAME`` in every state, as PlanLexer does.
 
     Keywords are then cut only at word boundaries: a misspelt keyword such as
     "shal" or "ceded" arrives whole, as a name, and gets a did-you-mean, instead of
@@ -118,9 +120,8 @@ def _lark() -> Lark:
             _lark_instance = Lark(
                 text,
                 parser="lalr",
-                lexer="contextual",
+                lexer=PlanLexer,
                 transformer=_Builder(),
-                postlex=_NamesEverywhere(),
                 maybe_placeholders=True,
                 lexer_callbacks={"LPAR": _open_paren, "RPAR": _close_paren, "COMMENT": _comment},
                 cache=_cache_file(text) or False,
@@ -129,7 +130,11 @@ def _lark() -> Lark:
 
 
 def build_lark(**options) -> Lark:
-    """A fresh Lark parser over the grammar, for tests (``strict=True``) and tools."""
+    """A fresh Lark parser with Lark's own contextual lexer, for tests and tools.
+
+    Tests build it with ``strict=True`` to prove the grammar conflict-free, and
+    compare its trees with those of the parser :func:`parse` uses.
+    """
     return Lark(grammar_path().read_text(encoding="utf-8"), parser="lalr", lexer="contextual",
                 postlex=_NamesEverywhere(), maybe_placeholders=True, **options)
 
@@ -145,16 +150,27 @@ def _token_span(token: Token) -> Span:
 
 def _span(children) -> Span:
     """The span from the first to the last child that has a position."""
-    first = last = None
-    for child in children:
-        if child is not None and (first := _start_of(child)):
-            break
-    for child in reversed(children):
-        if child is not None and (last := _end_of(child)):
-            break
-    if first is None or last is None:
+    if not children:
         return ast.NO_SPAN
-    return Span(_current.builder_file, first[0], first[1], last[0], last[1])
+    first = children[0]
+    if first.__class__ is Token:
+        start = (first.line, first.column)
+    else:
+        start = None
+        for child in children:
+            if child is not None and (start := _start_of(child)):
+                break
+    last = children[-1]
+    if last.__class__ is Token:
+        end = (last.end_line, last.end_column)
+    else:
+        end = None
+        for child in reversed(children):
+            if child is not None and (end := _end_of(child)):
+                break
+    if start is None or end is None:
+        return ast.NO_SPAN
+    return Span(_current.builder_file, start[0], start[1], end[0], end[1])
 
 
 def _start_of(child):
@@ -724,6 +740,10 @@ def parse(text: str, path: str = "<input>") -> ParseResult:
     _current.recovery = recovery
     _current.builder_file = path
     tree = None
+    # The parse makes many objects and no garbage cycles: the cyclic collector would
+    # only slow it down, more and more as the file grows.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         tree = lark.parse(text, on_error=recovery.on_error)
     except TooDeep as deep:
@@ -743,6 +763,8 @@ def parse(text: str, path: str = "<input>") -> ParseResult:
                                                    Span(path, line, column, line, column + 1)))
     finally:
         _current.recovery = None
+        if collecting:
+            gc.enable()
     if tree is not None and not isinstance(tree, ast.PlanFile):
         tree = None
     return ParseResult(path, text, tree, recovery.diagnostics, recovery.comments)

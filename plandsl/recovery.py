@@ -98,8 +98,6 @@ def _line_end(text: str, pos: int) -> int:
     return len(text) if end == -1 else end
 
 
-_DECIMALS = re.compile(r"\.\d+")
-
 # Characters that cannot start any token: skipped as one run.
 _UNLEXABLE_RUN = re.compile(r"[^\w\s\"#;:,{}()%/-]+")
 
@@ -159,10 +157,6 @@ class Recovery:
             end = close + 1
             self.report("S102", f"'{char}' is not a quote mark of the language", line, column,
                         line, column + (end - pos), _character_hint(char))
-        elif char == "." and pos > 0 and self.text[pos - 1].isdigit() and (decimals := _DECIMALS.match(self.text, pos)):
-            end = decimals.end()
-            self.report("S102", "a whole number is needed here, without decimals", line, column,
-                        line, column + (end - pos))
         else:
             run = _UNLEXABLE_RUN.match(self.text, pos)
             end = run.end() if run and run.end() > pos else pos + 1
