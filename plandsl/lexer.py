@@ -54,7 +54,12 @@ class PlanLexer(Lexer):
                                   *(t.name for t in terminals if t.pattern.type == "re")} - self.ignore)
 
     def lex(self, lexer_state, parser_state):
-        """Yield tokens from the lexer state's position, keeping its line counter current."""
+        """Yield tokens from the lexer state's position.
+
+        The lexer state's line counter is brought up to date at the end of the text
+        and before an error the lexer raises; after an error the parser raises, the
+        error handler moves it to the end of the offending token (:func:`resume_after`).
+        """
         text = lexer_state.text.text
         end = lexer_state.text.end
         counter = lexer_state.line_ctr
@@ -62,7 +67,9 @@ class PlanLexer(Lexer):
         match = self.pattern.match
         keywords, punctuation, callbacks, ignore = self.keywords, self.punctuation, self.callbacks, self.ignore
         states = parser_state.parse_conf.parse_table.states
+        state_stack = parser_state.state_stack  # the parser pushes and pops this very list
         new_token = str.__new__
+        last = None
         while pos < end:
             found = match(text, pos)
             kind = found.lastgroup
@@ -76,9 +83,10 @@ class PlanLexer(Lexer):
                     break
                 counter.char_pos, counter.line, counter.line_start_pos = pos, line, line_start
                 counter.column = pos - line_start + 1
+                if last is not None:
+                    lexer_state.last_token = last
                 raise UnexpectedCharacters(text, pos, line, pos - line_start + 1, allowed=self.allowed,
-                                           state=parser_state, token_history=[lexer_state.last_token]
-                                           if lexer_state.last_token else None)
+                                           state=parser_state, token_history=[last] if last else None)
             start, after = found.span(kind)
             if start > pos and text.count("\n", pos, start):
                 line += text.count("\n", pos, start)
@@ -86,7 +94,7 @@ class PlanLexer(Lexer):
             value = found.group(kind)
             if kind == NAME:
                 keyword = keywords.get(value)
-                if keyword is not None and keyword in states[parser_state.position]:
+                if keyword is not None and keyword in states[state_stack[-1]]:
                     kind = keyword
             elif kind == "PUNCTUATION":
                 kind = punctuation[value]
@@ -98,14 +106,28 @@ class PlanLexer(Lexer):
             token.line = token.end_line = line
             token.column, token.end_column = column, column + (after - start)
             pos = after
-            counter.char_pos, counter.line, counter.line_start_pos = pos, line, line_start
-            counter.column = pos - line_start + 1
             callback = callbacks.get(kind)
             if callback is not None:
                 token = callback(token)
             if kind in ignore:
                 continue
-            lexer_state.last_token = token
+            # The line counter is not kept current token by token (that costs a tenth
+            # of the parse): error recovery moves it to the end of the bad token.
             yield token
+            last = token
         counter.char_pos, counter.line, counter.line_start_pos = pos, line, line_start
         counter.column = pos - line_start + 1
+        if last is not None:
+            lexer_state.last_token = last
+
+
+def resume_after(lexer_state, token: Token) -> None:
+    """Put the lexer just after ``token``, so that lexing goes on from there."""
+    if token.end_pos is None:  # the end of the text: the counter is already there
+        return
+    counter = lexer_state.line_ctr
+    counter.char_pos = token.end_pos
+    counter.line = token.end_line
+    counter.column = token.end_column
+    counter.line_start_pos = token.end_pos - token.end_column + 1
+    lexer_state.last_token = token

@@ -26,6 +26,7 @@ from lark.parsers.lalr_analysis import Shift
 from plandsl import ast
 from plandsl.ast import Span
 from plandsl.diagnostics import Diagnostic, Severity
+from plandsl.lexer import resume_after
 
 #: Parentheses deeper than this are refused with S106.
 MAX_NESTING = 64
@@ -172,6 +173,7 @@ class Recovery:
 
     def _bad_token(self, error: UnexpectedToken) -> bool:
         parser = error.interactive_parser
+        resume_after(parser.lexer_thread.state, error.token)
         state = parser.parser_state
         states = state.parse_conf.parse_table.states
         token = self._as_keyword(error.token)
@@ -398,13 +400,13 @@ def _previous_end(parser) -> Token | None:
 def _last_span(value) -> Span | None:
     if isinstance(value, ast.Node):
         return value.span
+    if isinstance(value, Span):  # before tuple: a span is a named tuple
+        return value
     if isinstance(value, tuple) and value:
         for item in reversed(value):
             span = _last_span(item)
             if span is not None:
                 return span
-    if isinstance(value, Span):
-        return value
     return None
 
 

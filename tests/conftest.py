@@ -10,9 +10,15 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from hypothesis.errors import InvalidArgument
 
-# In CI, hypothesis's built-in derandomized profile: the same examples every run.
+# In CI, hypothesis's built-in derandomized "ci" profile: the same examples every
+# run. Older hypothesis releases lack it; register the same settings then.
 if os.environ.get("CI"):
+    try:
+        settings.get_profile("ci")
+    except InvalidArgument:
+        settings.register_profile("ci", derandomize=True, deadline=None, database=None, print_blob=True)
     settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
