@@ -67,6 +67,18 @@ def _positive_size(text: str) -> float:
     return size
 
 
+def _command(commands, name: str, summary: str, description: str, examples: list[str]) -> argparse.ArgumentParser:
+    """A subcommand that reads .plan files, with its help and examples."""
+    command = commands.add_parser(
+        name, help=summary, description=description,
+        epilog="examples:\n" + "".join(f"  {example}\n" for example in examples),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    command.add_argument("paths", nargs="+", metavar="FILE", help="a .plan file, a directory, or - for stdin")
+    command.add_argument("--max-file-size", dest="max_file_size_mib", type=_positive_size, default=16.0,
+                         metavar="MIB", help="refuse files larger than this (default: 16)")
+    return command
+
+
 def build_argument_parser() -> argparse.ArgumentParser:
     """The argument parser, with a subcommand per job."""
     parser = _Parser(prog="plandsl", description=_DESCRIPTION, epilog=_EPILOG,
@@ -74,30 +86,22 @@ def build_argument_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"plandsl {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    parse = commands.add_parser(
-        "parse", help="check syntax and show the structure of .plan files",
-        description="Check the syntax of .plan files and of the files they use. "
-                    "Directories are searched for *.plan files; '-' reads standard input.",
-        epilog="examples:\n  plandsl parse plan.plan\n  plandsl parse --format json plan.plan\n",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    parse.add_argument("paths", nargs="+", metavar="FILE", help="a .plan file, a directory, or - for stdin")
+    parse = _command(
+        commands, "parse", "check syntax and show the structure of .plan files",
+        "Check the syntax of .plan files and of the files they use. "
+        "Directories are searched for *.plan files; '-' reads standard input.",
+        ["plandsl parse plan.plan", "plandsl parse --format json plan.plan"])
     parse.add_argument("--format", dest="output_format", choices=("text", "json"), default="text",
                        help="text (default): diagnostics for people; json: the syntax tree with spans")
-    parse.add_argument("--max-file-size", dest="max_file_size_mib", type=_positive_size, default=16.0,
-                       metavar="MIB", help="refuse files larger than this (default: 16)")
 
-    fmt = commands.add_parser(
-        "fmt", help="rewrite .plan files in the canonical layout",
-        description="Format .plan files in place. Comments are kept; meaning never changes. "
-                    "'-' formats standard input to standard output.",
-        epilog="examples:\n  plandsl fmt plans/\n  plandsl fmt --check plans/\n  plandsl fmt --diff plan.plan\n",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    fmt.add_argument("paths", nargs="+", metavar="FILE", help="a .plan file, a directory, or - for stdin")
+    fmt = _command(
+        commands, "fmt", "rewrite .plan files in the canonical layout",
+        "Format .plan files in place. Comments are kept; meaning never changes. "
+        "'-' formats standard input to standard output.",
+        ["plandsl fmt plans/", "plandsl fmt --check plans/", "plandsl fmt --diff plan.plan"])
     fmt.add_argument("--check", action="store_true",
                      help="write nothing; exit 1 and name the files that would change")
     fmt.add_argument("--diff", action="store_true", help="write nothing; print what would change as a diff")
-    fmt.add_argument("--max-file-size", dest="max_file_size_mib", type=_positive_size, default=16.0,
-                     metavar="MIB", help="refuse files larger than this (default: 16)")
     return parser
 
 
