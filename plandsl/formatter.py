@@ -232,7 +232,8 @@ def condition(node, inside: type | None = None) -> str:
         needs_parentheses = inside is ast.Not or inside is kind or (kind is ast.Or and inside is ast.And)
         return f"({text})" if needs_parentheses else text
     if kind is ast.Not:
-        return f"not {condition(node.operand, ast.Not)}"
+        text = f"not {condition(node.operand, ast.Not)}"
+        return f"({text})" if inside is ast.Not else text  # "not not" does not parse
     if kind is ast.Invades:
         return f"{names(node.aggressors)} invades {names(node.targets)}"
     if kind is ast.Attacks:
