@@ -1,0 +1,672 @@
+"""Model -> diagnostics: the consistency rules every plan must meet.
+
+Each rule has a stable code in :mod:`plandsl.codes`. The checker only appends
+diagnostics; it never raises on user input. Rules compare clauses through
+indexes (by region, by force, by pool, by action), never all pairs, so a
+check stays linear in the size of a plan.
+
+Bracketed alternatives are exclusive: two clauses in different options of the
+same point never conflict with each other, since only one option will stand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from plandsl import ast
+from plandsl.diagnostics import Diagnostic, Severity
+from plandsl.model import Model
+from plandsl.quantities import (INFINITY, bounds, date_range, days, is_currency, is_distance, is_time, meet, scale,
+                                show, unit_of, widen)
+
+NEGATIVE = frozenset({"shall not", "shall never", "may not"})
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """A clause where it stands in a plan: its point and, if any, its option."""
+
+    clause: ast.Clause
+    point: int
+    option: str | None
+    order: int
+
+    @property
+    def negative(self) -> bool:
+        """True for bans: shall not, shall never, may not."""
+        return self.clause.modality in NEGATIVE
+
+    def excludes(self, other: "Occurrence") -> bool:
+        """True when the two stand in different options of one point: never both in force."""
+        return (self.point == other.point and self.option is not None and other.option is not None
+                and self.option != other.option)
+
+    @property
+    def where(self) -> str:
+        """'point 3' or 'point 3 option b', for messages."""
+        return f"point {self.point}" + (f" option {self.option}" if self.option else "")
+
+
+def check_plans(model: Model) -> list[Diagnostic]:
+    """Run every consistency rule on every plan of the model."""
+    found: list[Diagnostic] = []
+    for plan in model.plans.values():
+        _PlanChecker(model, plan, found).run()
+    return found
+
+
+class _PlanChecker:
+    def __init__(self, model: Model, plan: ast.Plan, found: list[Diagnostic]):
+        self.model = model
+        self.plan = plan
+        self.found = found
+        self.occurrences: list[Occurrence] = []
+        for item in plan.items:
+            if isinstance(item, ast.Point):
+                self._collect(item.items, item.number, None)
+
+    def _collect(self, items, point: int, option: str | None) -> None:
+        for item in items:
+            if isinstance(item, ast.Clause):
+                self.occurrences.append(Occurrence(item, point, option, len(self.occurrences)))
+            elif isinstance(item, ast.Option):
+                self._collect(item.items, point, item.label)
+
+    def report(self, code: str, severity: Severity, message: str, span: ast.Span, hint: str | None = None):
+        self.found.append(Diagnostic(code, severity, message, span, hint))
+
+    def of(self, action_type: type) -> list[Occurrence]:
+        return [o for o in self.occurrences if isinstance(o.clause.action, action_type)]
+
+    def run(self) -> None:
+        self.points()
+        self.labels()
+        self.revisions()
+        self.wildcards()
+        self.cessions()
+        self.caps()
+        self.assets()
+        self.bans()
+        self.timing()
+        self.sequencing()
+        self.units()
+
+    # ---------------------------------------------------------------- points and options
+
+    def points(self) -> None:
+        seen: dict[int, ast.Node] = {}
+        last = 0
+        for item in self.plan.items:
+            if isinstance(item, ast.Point):
+                numbers, span = [item.number], _first_line(item.span)
+            elif isinstance(item, ast.UnknownPoints):
+                numbers, span = list(range(item.first, item.last + 1))[:100_000], item.span
+                if item.last < item.first:
+                    self.report("C422", Severity.WARNING, f"points {item.first} to {item.last} run backwards",
+                                span, f"write points {item.last} to {item.first}")
+            else:
+                continue
+            for number in numbers:
+                if number in seen:
+                    self.report("C423", Severity.ERROR, f"point {number} is numbered twice; first at line "
+                                f"{seen[number].span.line}", span, "renumber one of them")
+                    break
+            else:
+                if numbers and numbers[0] < last:
+                    self.report("C422", Severity.WARNING, f"point {numbers[0]} comes after point {last}", span,
+                                "keep points in order")
+            for number in numbers:
+                seen.setdefault(number, item)
+            if numbers:
+                last = max(last, numbers[-1])
+            if isinstance(item, ast.Point):
+                self.options(item)
+
+    def options(self, point: ast.Point) -> None:
+        options = [i for i in point.items if isinstance(i, ast.Option)]
+        agreed = [o for o in options if o.agreed]
+        if len(agreed) > 1:
+            labels = ", ".join(o.label for o in agreed)
+            self.report("C419", Severity.ERROR, f"point {point.number} has {len(agreed)} options agreed at once "
+                        f"({labels})", _first_line(agreed[1].span), "only one wording of a point can be agreed")
+        status = _status(self.plan)
+        if options and not agreed and status in ("agreed", "signed"):
+            self.report("C420", Severity.WARNING, f"the plan is {status}, but no option of point {point.number} "
+                        "is agreed", _first_line(point.span), "mark the wording that was agreed: 'option a agreed'")
+        if not point.items:
+            self.report("C421", Severity.WARNING, f"point {point.number} says nothing", _first_line(point.span),
+                        "add its clauses, its text, or 'unknown;' if its content is not known")
+
+    def labels(self) -> None:
+        seen: dict[str, Occurrence] = {}
+        for occurrence in self.occurrences:
+            label = occurrence.clause.label
+            if label is None:
+                continue
+            first = seen.get(label)
+            if first is not None and not first.excludes(occurrence):
+                self.report("N308", Severity.ERROR, f"the label '{label}' is used twice; first in {first.where}",
+                            occurrence.clause.span, "labels name one clause each")
+            seen.setdefault(label, occurrence)
+
+    def revisions(self) -> None:
+        seen = [self.plan.name]
+        current = self.plan
+        while True:
+            revises = next((p for p in current.items if isinstance(p, ast.Property) and p.key == "revises"), None)
+            if revises is None or not revises.values or not isinstance(revises.values[0], ast.Ref):
+                return
+            target = revises.values[0].name
+            if target in seen:
+                chain = " -> ".join([*seen, target])
+                prop = next(p for p in self.plan.items if isinstance(p, ast.Property) and p.key == "revises")
+                self.report("C426", Severity.ERROR, f"plan '{self.plan.name}' revises itself: {chain}", prop.span)
+                return
+            seen.append(target)
+            current = self.model.plans.get(target)
+            if current is None:
+                return
+
+    def wildcards(self) -> None:
+        for occurrence in self.occurrences:
+            for node in ast.walk(occurrence.clause):
+                if isinstance(node, ast.Ref) and node.wildcard:
+                    self.report("C425", Severity.ERROR, "'any' matches names in red lines; a plan must name who "
+                                "and what", node.span, "write the name it means")
+                    break
+
+    # ---------------------------------------------------------------- territory
+
+    def cessions(self) -> None:
+        ceded: dict[str, list[tuple[Occurrence, ast.Ref]]] = {}
+        cessions = [o for o in self.of(ast.Cede) if not o.negative]
+        for occurrence in cessions:
+            for region in occurrence.clause.action.regions:
+                ceded.setdefault(region.name, []).append((occurrence, region))
+        for occurrence in cessions:
+            cede = occurrence.clause.action
+            for region in cede.regions:
+                self._ceded_elsewhere(occurrence, region, cede.recipient.name, ceded)
+                self._ceded_by_holder(occurrence, region, cede)
+        freezes = [o for o in self.of(ast.Freeze) if not o.negative]
+        for occurrence in freezes:
+            for region in occurrence.clause.action.regions:
+                for name in [region.name, *self.model.ancestors(region.name)]:
+                    for other, _ in ceded.get(name, ()):
+                        if not other.excludes(occurrence):
+                            self.report("C404", Severity.ERROR, f"'{region.name}' is frozen along the line of contact "
+                                        f"here, but {other.where} cedes '{name}'", region.span,
+                                        "a region cannot both change hands and stay frozen")
+                descendants = self.model.descendants(region.name)
+                for name in sorted(descendants & ceded.keys()):
+                    other = ceded[name][0][0]
+                    if not other.excludes(occurrence):
+                        self.report("C404", Severity.ERROR, f"'{region.name}' is frozen along the line of contact "
+                                    f"here, but {other.where} cedes '{name}', part of it", region.span,
+                                    "a region cannot both change hands and stay frozen")
+
+    def _ceded_elsewhere(self, occurrence: Occurrence, region: ast.Ref, recipient: str, ceded) -> None:
+        for name in [region.name, *self.model.ancestors(region.name)]:
+            for other, other_region in ceded.get(name, ()):
+                if other is occurrence or other.excludes(occurrence):
+                    continue
+                if name == region.name and other.order > occurrence.order:
+                    continue  # the same region twice: reported once, at the later clause
+                other_recipient = other.clause.action.recipient.name
+                via = "" if name == region.name else f", as part of '{name}'"
+                if other_recipient != recipient:
+                    self.report("C402", Severity.ERROR, f"'{region.name}' is ceded to '{recipient}' here and to "
+                                f"'{other_recipient}' in {other.where}{via}", region.span,
+                                "a region can go to one party only")
+                else:
+                    self.report("C401", Severity.WARNING, f"'{region.name}' is ceded twice: also in "
+                                f"{other.where}{via}", region.span, "say it once")
+                return
+
+    def _ceded_by_holder(self, occurrence: Occurrence, region: ast.Ref, cede: ast.Cede) -> None:
+        if cede.legal_status == "de jure" or not occurrence.clause.subjects:
+            return  # legal title can pass from a party that does not hold the ground
+        holdings = self._holdings(region.name)
+        if not holdings:
+            return  # nothing is declared about who holds it: nothing to compare
+        for subject in occurrence.clause.subjects:
+            if not any(h.party == subject.name or self.model.member_of(h.party, subject.name) for h in holdings):
+                holders = ", ".join(sorted({h.party for h in holdings}))
+                self.report("C403", Severity.WARNING, f"'{subject.name}' cedes '{region.name}', which it does not "
+                            f"hold (held by {holders})", region.span,
+                            "cede it 'de jure' if the plan transfers legal title only")
+
+    def _holdings(self, region: str) -> list:
+        """What is declared about who holds a region: on itself, else on its parts, else its nearest whole."""
+        model = self.model
+        if model.holdings.get(region):
+            return model.holdings[region]
+        parts = [h for name in sorted(model.descendants(region)) for h in model.holdings.get(name, ())]
+        if parts:
+            return parts
+        for ancestor in model.ancestors(region):
+            if model.holdings.get(ancestor):
+                return model.holdings[ancestor]
+        return []
+
+    # ---------------------------------------------------------------- forces
+
+    def caps(self) -> None:
+        by_force: dict[str, list[tuple[Occurrence, ast.Limit]]] = {}
+        for occurrence in self.of(ast.Exceed):
+            if occurrence.clause.modality not in ("shall not", "shall never"):
+                continue
+            limit = occurrence.clause.action.limit
+            for subject in occurrence.clause.subjects:
+                by_force.setdefault(subject.name, []).append((occurrence, limit))
+        for force, caps in by_force.items():
+            strength = self.model.strength(force)
+            for occurrence, limit in caps:
+                self._cap_against_strength(force, occurrence, limit, strength)
+            self._caps_agree(force, caps, strength)
+            self._phases(force, caps, strength)
+        for force, caps in by_force.items():
+            parent = self.model.parent.get(force)
+            if parent in by_force:
+                self._sub_caps(force, caps, parent, by_force[parent])
+        for parent, parent_caps in by_force.items():
+            parts = [child for child in self.model.children.get(parent, ()) if child in by_force]
+            if len(parts) > 1:
+                self._sum_of_sub_caps(parent, parent_caps, parts, by_force)
+
+    def cap_range(self, force: str, limit: ast.Limit, strength: ast.Estimate | None):
+        """The range of personnel (or units) a cap allows, or None when it cannot be told."""
+        if limit.amount is not None:
+            return bounds(limit.amount)
+        if limit.share is not None:
+            share, base = bounds(limit.share), bounds(strength)
+            if share is None or base is None:
+                return None
+            return scale(base, share)
+        return None
+
+    def _cap_against_strength(self, force, occurrence, limit: ast.Limit, strength) -> None:
+        if limit.share is not None and isinstance(limit.share.amount, ast.Fraction):
+            fraction = limit.share.amount
+            if fraction.denominator == 0 or fraction.numerator > fraction.denominator:
+                self.report("C406", Severity.ERROR, f"a cap of {fraction.numerator}/{fraction.denominator} of "
+                            "strength is more than the force has", limit.span, "a share of strength is at most 1")
+                return
+        cap = self.cap_range(force, limit, strength)
+        current = bounds(strength)
+        if limit.amount is not None and limit.share is not None and current is not None:
+            stated, expected = bounds(limit.amount), scale(current, bounds(limit.share))
+            if stated and not meet(stated, widen(expected)):
+                self.report("C410", Severity.ERROR, f"{_show_range(stated)} is not {_show_limit_share(limit)} of "
+                            f"'{force}' ({_show_range(current)}): that would be {_show_range(expected)}", limit.span,
+                            "fix the figure or the fraction")
+        if cap is not None and current is not None and cap[0] >= current[1] and current[1] != INFINITY:
+            self.report("C405", Severity.WARNING, f"the cap on '{force}' ({_show_range(cap)}) is not below its "
+                        f"current strength ({_show_range(current)}): it changes nothing", limit.span,
+                        "a cap has effect only below the force's strength")
+
+    def _caps_agree(self, force, caps, strength) -> None:
+        by_deadline: dict[object, tuple[Occurrence, tuple]] = {}
+        for occurrence, limit in caps:
+            cap = self.cap_range(force, limit, strength)
+            if cap is None:
+                continue
+            key = _deadline(occurrence.clause)
+            first = by_deadline.get(key)
+            if first is None:
+                by_deadline[key] = (occurrence, cap)
+            elif not first[0].excludes(occurrence) and not meet(first[1], cap):
+                self.report("C407", Severity.ERROR, f"two caps on '{force}' disagree: {_show_range(cap)} here, "
+                            f"{_show_range(first[1])} in {first[0].where}", limit.span,
+                            "give each phase its own deadline ('by DATE'), or keep one cap")
+
+    def _phases(self, force, caps, strength) -> None:
+        phased = []
+        for occurrence, limit in caps:
+            key, cap = _deadline(occurrence.clause), self.cap_range(force, limit, strength)
+            if key is not None and cap is not None:
+                phased.append((key, occurrence, limit, cap))
+        for kind in ("date", "days"):
+            steps = sorted((p for p in phased if p[0][0] == kind), key=lambda p: (p[0][1], p[1].order))
+            for (_, before, _, earlier), (_, after, limit, later) in zip(steps, steps[1:]):
+                if not before.excludes(after) and later[0] > earlier[1]:
+                    self.report("C409", Severity.WARNING, f"the cap on '{force}' rises from {_show_range(earlier)} "
+                                f"({before.where}) to {_show_range(later)} at a later deadline", limit.span,
+                                "phased caps usually fall over time; check the order of the deadlines")
+
+    def _sub_caps(self, force, caps, parent, parent_caps) -> None:
+        for occurrence, limit in caps:
+            cap = self.cap_range(force, limit, self.model.strength(force))
+            for other, parent_limit in parent_caps:
+                whole = self.cap_range(parent, parent_limit, self.model.strength(parent))
+                if (cap and whole and _deadline(occurrence.clause) == _deadline(other.clause)
+                        and not other.excludes(occurrence) and cap[0] > whole[1]):
+                    self.report("C408", Severity.ERROR, f"the cap on '{force}' ({_show_range(cap)}) is above the cap "
+                                f"on '{parent}' it is part of ({_show_range(whole)}, {other.where})", limit.span,
+                                "a part cannot exceed the whole")
+
+    def _sum_of_sub_caps(self, parent, parent_caps, parts, by_force) -> None:
+        for other, parent_limit in parent_caps:
+            whole = self.cap_range(parent, parent_limit, self.model.strength(parent))
+            if whole is None:
+                continue
+            deadline = _deadline(other.clause)
+            total = Decimal(0)
+            for part in parts:
+                ranges = [self.cap_range(part, limit, self.model.strength(part)) for occurrence, limit in by_force[part]
+                          if _deadline(occurrence.clause) == deadline and not occurrence.excludes(other)]
+                lows = [r[0] for r in ranges if r is not None]
+                total += min(lows) if lows else 0
+            if total > whole[1]:
+                self.report("C408", Severity.ERROR, f"the caps on the parts of '{parent}' add up to {show(total)}, above "
+                            f"its own cap of {_show_range(whole)}", parent_limit.span, "a part cannot exceed the whole")
+
+    # ---------------------------------------------------------------- assets
+
+    def assets(self) -> None:
+        by_pool: dict[str, list[Occurrence]] = {}
+        for occurrence in self.of(ast.Allocate):
+            if not occurrence.negative:
+                by_pool.setdefault(occurrence.clause.action.pool.name, []).append(occurrence)
+        for pool, allocations in by_pool.items():
+            self._allocations(pool, allocations)
+        by_fund: dict[str, list[Occurrence]] = {}
+        for occurrence in self.of(ast.ReceiveProfits):
+            if not occurrence.negative:
+                by_fund.setdefault(occurrence.clause.action.source.name, []).append(occurrence)
+        for fund, receipts in by_fund.items():
+            self._profit_shares(fund, receipts)
+
+    def _allocations(self, pool: str, allocations: list[Occurrence]) -> None:
+        amount = self.model.pool_amount(pool)
+        whole = bounds(amount)
+        low_total, share_total, remainder = Decimal(0), Decimal(0), None
+        for occurrence in allocations:
+            share = occurrence.clause.action.share
+            if share is None:
+                continue
+            if share.rest == "remainder":
+                if remainder is not None and not remainder.excludes(occurrence):
+                    self.report("C414", Severity.ERROR, f"the remainder of '{pool}' is allocated twice; first in "
+                                f"{remainder.where}", share.span, "only one clause can take what is left")
+                remainder = remainder or occurrence
+                continue
+            stated = bounds(share.amount)
+            proportion = bounds(share.proportion)
+            if stated is not None and proportion is not None and whole is not None:
+                expected = scale(whole, proportion)
+                if not meet(stated, widen(expected)):
+                    self.report("C413", Severity.ERROR, f"{_show_range(stated)} is not {_show_estimate(share.proportion)}"
+                                f" of '{pool}' ({_show_range(whole)}): that would be {_show_range(expected)}",
+                                share.span, "fix the amount or the fraction")
+            if stated is not None:
+                low_total += stated[0]
+            elif proportion is not None:
+                share_total += proportion[0]
+                if whole is not None:
+                    low_total += proportion[0] * whole[0]
+            elif share.rest == "all":
+                share_total += 1
+                if whole is not None:
+                    low_total += whole[0]
+        last = allocations[-1].clause.action
+        if share_total > 1:
+            self.report("C411", Severity.ERROR, f"the shares allocated from '{pool}' add up to more than all of it",
+                        last.span, "the shares of one pool add up to at most one")
+        elif whole is not None and low_total > whole[1]:
+            self.report("C411", Severity.ERROR, f"the allocations from '{pool}' add up to at least {show(low_total)}, "
+                        f"more than the pool holds ({_show_range(whole)})", last.span,
+                        "lower an allocation, or correct the pool's amount")
+
+    def _profit_shares(self, fund: str, receipts: list[Occurrence]) -> None:
+        total = Decimal(0)
+        for occurrence in receipts:
+            share = occurrence.clause.action.share
+            proportion = bounds(share.proportion)
+            if proportion is not None:
+                total += proportion[0]
+            elif share.rest == "all":
+                total += 1
+        if total > 1:
+            self.report("C412", Severity.ERROR, f"the profit shares of '{fund}' add up to {show(total * 100)}%",
+                        receipts[-1].clause.action.span, "profit shares add up to at most 100%")
+
+    # ---------------------------------------------------------------- bans and permissions
+
+    def bans(self) -> None:
+        bans: dict[tuple, list[Occurrence]] = {}
+        permissions: dict[tuple, list[Occurrence]] = {}
+        for occurrence in self.occurrences:
+            key = _action_key(occurrence.clause.action)
+            if key is None:
+                continue
+            subjects = frozenset(s.name for s in occurrence.clause.subjects)
+            for subject in subjects or {""}:
+                table = bans if occurrence.negative else permissions
+                table.setdefault((subject, key), []).append(occurrence)
+        for key, allowed in permissions.items():
+            for occurrence in allowed:
+                banned = next((b for b in bans.get(key, ()) if not b.excludes(occurrence)), None)
+                if banned is not None:
+                    self.report("C416", Severity.ERROR, f"this clause allows what {banned.where} bans "
+                                f"('{banned.clause.modality}')", occurrence.clause.span,
+                                "keep the ban or the permission, not both")
+        self._alliances(bans, permissions)
+
+    def _alliances(self, bans, permissions) -> None:
+        # "P shall never join A" against "A may admit P", and "A shall not admit P" against "P may join A".
+        for (subject, key), banned in bans.items():
+            if key[0] == "join":
+                crossing = [((alliance, ("admit", frozenset({subject}))), "admits") for alliance in [key[1]]]
+            elif key[0] == "admit":
+                crossing = [((party, ("join", subject)), "lets join") for party in key[1]]
+            else:
+                continue
+            for cross_key, verb in crossing:
+                for allowed in permissions.get(cross_key, ()):
+                    ban = next((b for b in banned if not b.excludes(allowed)), None)
+                    if ban is not None:
+                        self.report("C415", Severity.ERROR, f"this clause {verb} what {ban.where} bans: "
+                                    f"{_clause_words(ban.clause)}", allowed.clause.span,
+                                    "an alliance ban and an admission cannot both stand")
+
+    # ---------------------------------------------------------------- timing and sequencing
+
+    def timing(self) -> None:
+        labels = {o.clause.label: o for o in self.occurrences if o.clause.label}
+        for occurrence in self.occurrences:
+            modifiers = occurrence.clause.modifiers
+            start = next((m for m in modifiers if isinstance(m, ast.FromDate)), None)
+            for bound in modifiers:
+                if isinstance(bound, (ast.UntilDate, ast.ByDate)) and start is not None:
+                    if date_range(bound.date)[1] < date_range(start.date)[0]:
+                        word = "ends" if isinstance(bound, ast.UntilDate) else "is due"
+                        self.report("C417", Severity.ERROR, f"the clause {word} {bound.date}, before it starts "
+                                    f"({start.date})", bound.span, "the deadline must come after the start")
+            deadline = next((m for m in modifiers if isinstance(m, ast.ByDate)), None)
+            trigger = next((m for m in modifiers if isinstance(m, ast.Upon) and isinstance(m.reference, ast.Ref)),
+                           None)
+            if deadline is not None and trigger is not None and trigger.reference.name in labels:
+                other = labels[trigger.reference.name].clause
+                other_start = next((m for m in other.modifiers if isinstance(m, ast.FromDate)), None)
+                if other_start and date_range(deadline.date)[1] < date_range(other_start.date)[0]:
+                    self.report("C417", Severity.ERROR, f"the clause is due {deadline.date}, before what it waits for "
+                                f"('{trigger.reference.name}') starts on {other_start.date}", deadline.span,
+                                "the deadline must come after its trigger")
+
+    def sequencing(self) -> None:
+        """C418: clauses that wait on each other ('a upon b', 'b upon a') can never start."""
+        labels = {o.clause.label: o for o in self.occurrences if o.clause.label}
+        by_point: dict[int, list[Occurrence]] = {}
+        for occurrence in self.occurrences:
+            by_point.setdefault(occurrence.point, []).append(occurrence)
+        waits: dict[int, list[Occurrence]] = {}
+        for occurrence in self.occurrences:
+            targets = []
+            for modifier in occurrence.clause.modifiers:
+                reference = modifier.reference if isinstance(modifier, ast.Upon) else (
+                    modifier.after if isinstance(modifier, ast.Within) else None)
+                if isinstance(reference, ast.Ref) and reference.name in labels:
+                    targets.append(labels[reference.name])
+                elif isinstance(reference, ast.PointRef):
+                    targets.extend(o for o in by_point.get(reference.number, ()) if o is not occurrence)
+            waits[occurrence.order] = [t for t in targets if not t.excludes(occurrence)]
+        for cycle in _cycles(self.occurrences, waits):
+            names = " -> ".join(o.clause.label or o.where for o in [*cycle, cycle[0]])
+            self.report("C418", Severity.ERROR, f"these clauses wait on each other and can never start: {names}",
+                        cycle[0].clause.span, "one of them must start without the other")
+
+    # ---------------------------------------------------------------- units
+
+    def units(self) -> None:
+        for occurrence in self.occurrences:
+            clause = occurrence.clause
+            action = clause.action
+            for modifier in clause.modifiers:
+                if isinstance(modifier, ast.Within) and not is_time(modifier.duration.unit):
+                    self._unit(modifier.duration, "a time (days, weeks, months, years)")
+            if isinstance(action, ast.Withdraw) and action.distance and not is_distance(action.distance.unit):
+                self._unit(action.distance, "a distance (km, m, miles)")
+            if isinstance(action, ast.Establish) and action.depth and not is_distance(action.depth.unit):
+                self._unit(action.depth, "a distance (km, m, miles)")
+            if isinstance(action, (ast.Possess, ast.Deploy)) and unit_of(action.range) and \
+                    not is_distance(unit_of(action.range)):
+                self._unit(action.range.amount, "a distance (km, m, miles)")
+            if isinstance(action, ast.Exceed) and action.limit.amount is not None:
+                unit = unit_of(action.limit.amount)
+                for subject in clause.subjects:
+                    expected = unit_of(self.model.strength(subject.name))
+                    if unit and expected and unit != expected:
+                        self._unit(action.limit.amount.amount, f"'{expected}', the unit of '{subject.name}'")
+            if isinstance(action, ast.Allocate) and action.share is not None and action.share.amount is not None:
+                unit = unit_of(action.share.amount)
+                expected = unit_of(self.model.pool_amount(action.pool.name))
+                if unit and expected and unit != expected and (is_currency(unit) or is_currency(expected)):
+                    self._unit(action.share.amount.amount, f"'{expected}', the unit of '{action.pool.name}'")
+
+    def _unit(self, quantity: ast.Quantity, wanted: str) -> None:
+        self.report("C424", Severity.ERROR, f"'{quantity.unit}' is the wrong unit here: {wanted} is needed",
+                    quantity.span)
+
+
+# ============================================================================
+# Helpers
+# ============================================================================
+
+
+def _status(plan: ast.Plan) -> str | None:
+    for item in plan.items:
+        if isinstance(item, ast.Property) and item.key == "status" and item.values:
+            return getattr(item.values[0], "word", None)
+    return None
+
+
+def _deadline(clause: ast.Clause):
+    """A sortable deadline: ('date', first day) for 'by', ('days', n) for 'within' from signature."""
+    for modifier in clause.modifiers:
+        if isinstance(modifier, ast.ByDate):
+            return ("date", date_range(modifier.date)[0])
+        if isinstance(modifier, ast.Within) and modifier.after is None:
+            count = days(modifier.duration)
+            if count is not None:
+                return ("days", count)
+    return None
+
+
+def _action_key(action) -> tuple | None:
+    """What a clause does, without who or how: ban and permission of one thing share it."""
+    kind = type(action)
+    if kind is ast.Join:
+        return ("join", action.alliance.name)
+    if kind is ast.Admit:
+        return ("admit", frozenset(p.name for p in action.parties))
+    if kind is ast.Station:
+        return ("station", frozenset(p.name for p in action.places))
+    if kind is ast.Unite:
+        return ("unite", action.partner.name)
+    if kind is ast.Possess:
+        return ("possess", frozenset(w.name for w in action.weapons))
+    if kind is ast.Deploy:
+        return ("deploy", frozenset(w.name for w in action.weapons), frozenset(r.name for r in action.regions))
+    if kind is ast.Guarantee:
+        return ("guarantee", action.beneficiary.name)
+    if kind is ast.Cede:
+        return ("cede", frozenset(r.name for r in action.regions), action.recipient.name)
+    if kind is ast.Recognise:
+        return ("recognise", frozenset(r.name for r in action.objects), action.part_of and action.part_of.name)
+    if kind is ast.Sanctions:
+        return (action.verb, frozenset(t.name for t in action.targets))
+    if kind is ast.Withdraw:
+        return ("withdraw", frozenset(r.name for r in action.regions))
+    if kind is ast.Freeze:
+        return ("freeze", frozenset(r.name for r in action.regions))
+    if kind is ast.Establish:
+        return (action.zone, frozenset(r.name for r in action.regions))
+    if kind in (ast.CeaseFire, ast.Amnesty, ast.ExchangePrisoners, ast.HoldElections):
+        return (kind.__name__,)
+    return None
+
+
+def _cycles(occurrences: list[Occurrence], waits: dict[int, list[Occurrence]]) -> list[list[Occurrence]]:
+    """Each cycle of the 'waits on' graph once, found without recursion."""
+    state: dict[int, int] = {}  # 1: on the current path, 2: done
+    found: list[list[Occurrence]] = []
+    for root in occurrences:
+        if state.get(root.order):
+            continue
+        path: list[Occurrence] = []
+        stack = [(root, iter(waits.get(root.order, ())))]
+        state[root.order] = 1
+        path.append(root)
+        while stack:
+            node, edges = stack[-1]
+            advanced = False
+            for target in edges:
+                mark = state.get(target.order)
+                if mark == 1:
+                    found.append(path[path.index(target):])
+                elif mark is None:
+                    state[target.order] = 1
+                    path.append(target)
+                    stack.append((target, iter(waits.get(target.order, ()))))
+                    advanced = True
+                    break
+            if not advanced:
+                state[node.order] = 2
+                path.pop()
+                stack.pop()
+    return found
+
+
+def _first_line(span: ast.Span) -> ast.Span:
+    return span if span.end_line == span.line else ast.Span(span.file, span.line, span.column, span.line,
+                                                              span.column + 1)
+
+
+def _show_range(range_) -> str:
+    low, high = range_
+    if low == high:
+        return show(low)
+    if high == INFINITY:
+        return f"at least {show(low)}"
+    if low == 0:
+        return f"at most {show(high)}"
+    return f"{show(low)} to {show(high)}"
+
+
+def _show_estimate(estimate: ast.Estimate) -> str:
+    from plandsl.formatter import value
+
+    return value(estimate)
+
+
+def _show_limit_share(limit: ast.Limit) -> str:
+    return _show_estimate(limit.share)
+
+
+def _clause_words(clause: ast.Clause) -> str:
+    from plandsl.formatter import clause_parts
+
+    head, _ = clause_parts(clause)
+    return head

@@ -1,0 +1,457 @@
+"""AST -> semantic model: every name resolved, the world indexed for the checker.
+
+:func:`build_model` takes a loaded :class:`~plandsl.loader.Program` and returns a
+:class:`Model`: the declarations of every file by name, the region and force
+hierarchies, who holds what, bloc membership, plans and positions. Resolving
+reports names that are not declared (with a did-you-mean), names of the wrong
+kind, properties that do not belong to a declaration, references to clause labels
+or points that do not exist, and declarations nothing uses.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from plandsl import ast
+from plandsl.diagnostics import Diagnostic, Severity
+
+PARTY_KINDS = frozenset({"state", "bloc", "alliance", "organisation", "organization", "party"})
+GROUP_KINDS = frozenset({"bloc", "alliance", "organisation", "organization"})
+REGION = frozenset({"region"})
+PARTY = PARTY_KINDS
+FORCE = frozenset({"force"})
+WEAPON = frozenset({"weapon"})
+POOL = frozenset({"pool"})
+FUND = frozenset({"fund"})
+SOURCE = frozenset({"source"})
+PLAN = frozenset({"plan"})
+
+# What kind of declaration each name in a clause must be.
+_REF_KINDS: dict[tuple[type, str], frozenset[str]] = {
+    (ast.Cede, "regions"): REGION, (ast.Cede, "recipient"): PARTY, (ast.Cede, "recognised_by"): PARTY,
+    (ast.Recognise, "objects"): REGION | PARTY, (ast.Recognise, "part_of"): PARTY,
+    (ast.Freeze, "regions"): REGION, (ast.Withdraw, "regions"): REGION, (ast.Establish, "regions"): REGION,
+    (ast.Possess, "weapons"): WEAPON, (ast.Deploy, "weapons"): WEAPON, (ast.Deploy, "regions"): REGION,
+    (ast.Join, "alliance"): GROUP_KINDS, (ast.Admit, "parties"): PARTY,
+    (ast.Station, "places"): REGION | PARTY, (ast.Unite, "partner"): PARTY,
+    (ast.Allocate, "pool"): POOL, (ast.Allocate, "recipient"): PARTY | FUND,
+    (ast.ReceiveProfits, "source"): FUND | POOL, (ast.Sanctions, "targets"): PARTY,
+    (ast.Guarantee, "beneficiary"): PARTY, (ast.HoldElections, "regions"): REGION,
+    (ast.Invades, "aggressors"): PARTY, (ast.Invades, "targets"): PARTY | REGION,
+    (ast.Attacks, "aggressors"): PARTY, (ast.Attacks, "targets"): PARTY | REGION,
+    (ast.Citation, "source"): SOURCE, (ast.Holds, "holders"): PARTY, (ast.Holds, "regions"): REGION,
+}
+
+# Which properties each kind of declaration takes, and which may be given once only.
+_COMMON = frozenset({"alias", "note", "cite"})
+ALLOWED_PROPERTIES: dict[str, frozenset[str]] = {
+    "source": _COMMON | {"kind", "publisher", "author", "date", "url", "locator", "reported in"},
+    "region": _COMMON | {"part of", "held by", "annexed by", "of"},
+    "force": _COMMON | {"of", "part of", "branch", "strength"},
+    "weapon": _COMMON | {"range"},
+    "pool": _COMMON | {"owner", "holder", "amount"},
+    "fund": _COMMON | {"managed by", "beneficiary"},
+    "plan": _COMMON | {"status", "sponsor", "date", "revises", "text"},
+    "point": frozenset({"text", "note", "cite"}),
+    "option": frozenset({"text", "note", "cite"}),
+    "positions": frozenset({"note", "cite"}),
+    "redline": frozenset({"note", "cite"}),
+    **{kind: _COMMON | {"members"} for kind in GROUP_KINDS},
+    "state": _COMMON,
+    "party": _COMMON | {"members"},
+}
+SINGLE_PROPERTIES = frozenset({"kind", "publisher", "date", "url", "locator", "reported in", "part of", "of",
+                               "branch", "strength", "range", "owner", "holder", "amount", "status", "revises"})
+
+# The kinds a property's names must have; "part of" takes the declaration's own kind.
+_PROPERTY_KINDS: dict[str, frozenset[str]] = {
+    "held by": PARTY, "annexed by": PARTY, "of": PARTY, "members": PARTY, "owner": PARTY, "holder": PARTY,
+    "managed by": PARTY, "beneficiary": PARTY | FUND, "sponsor": PARTY, "revises": PLAN,
+    "reported in": SOURCE, "cite": SOURCE,
+}
+
+_KIND_WORDS = {
+    "region": "a region", "force": "a force", "weapon": "a weapon", "pool": "an asset pool", "fund": "a fund",
+    "source": "a source", "plan": "a plan", "state": "a state", "bloc": "a bloc", "alliance": "an alliance",
+    "organisation": "an organisation", "organization": "an organization", "party": "a party",
+}
+
+
+def describe_kinds(kinds: frozenset[str]) -> str:
+    """'a region or a party' for a set of kinds, in words."""
+    if kinds >= PARTY_KINDS:
+        kinds = (kinds - PARTY_KINDS) | {"party"}
+    words = sorted(_KIND_WORDS[k] for k in kinds)
+    return " or ".join(words)
+
+
+@dataclass
+class Holding:
+    """Who holds a region, and how much of it (None: all of it)."""
+
+    party: str
+    extent: ast.Keyword | ast.Estimate | None
+    node: ast.Property
+
+    @property
+    def full(self) -> bool:
+        """True when the holding is the whole region."""
+        return self.extent is None or (isinstance(self.extent, ast.Keyword) and self.extent.word == "fully")
+
+
+@dataclass
+class Model:
+    """Everything declared across the loaded files, indexed for the checker."""
+
+    declarations: dict[str, ast.Declaration] = field(default_factory=dict)
+    plans: dict[str, ast.Plan] = field(default_factory=dict)
+    positions: list[ast.Positions] = field(default_factory=list)
+    parent: dict[str, str] = field(default_factory=dict)
+    children: dict[str, list[str]] = field(default_factory=dict)
+    members: dict[str, list[str]] = field(default_factory=dict)
+    holdings: dict[str, list[Holding]] = field(default_factory=dict)
+    force_party: dict[str, str] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    used: set[str] = field(default_factory=set)
+
+    def kind(self, name: str) -> str | None:
+        """The declaration kind of ``name`` ("region", "state", "plan"...), or None."""
+        if name in self.declarations:
+            return self.declarations[name].kind
+        if name in self.plans:
+            return "plan"
+        return None
+
+    def is_party(self, name: str) -> bool:
+        """True for states, blocs, alliances, organisations and parties."""
+        return self.kind(name) in PARTY_KINDS
+
+    def ancestors(self, name: str) -> list[str]:
+        """The regions (or forces) ``name`` is part of, nearest first; cycles stop the walk."""
+        found: list[str] = []
+        current = self.parent.get(name)
+        while current is not None and current not in found and current != name:
+            found.append(current)
+            current = self.parent.get(current)
+        return found
+
+    def within(self, name: str, container: str) -> bool:
+        """True when ``name`` is ``container`` or part of it, at any depth."""
+        return name == container or container in self.ancestors(name)
+
+    def descendants(self, name: str) -> set[str]:
+        """Every region (or force) part of ``name``, at any depth."""
+        found: set[str] = set()
+        stack = list(self.children.get(name, ()))
+        while stack:
+            current = stack.pop()
+            if current not in found:
+                found.add(current)
+                stack.extend(self.children.get(current, ()))
+        return found
+
+    def leaves(self, name: str) -> set[str]:
+        """The smallest regions that make up ``name`` (itself when it has no parts)."""
+        below = self.descendants(name)
+        leaves = {n for n in below if not self.children.get(n)}
+        return leaves or {name}
+
+    def member_of(self, party: str, group: str) -> bool:
+        """True when ``party`` is ``group`` or one of its members, at any depth."""
+        seen: set[str] = set()
+        stack = [group]
+        while stack:
+            current = stack.pop()
+            if current == party:
+                return True
+            if current not in seen:
+                seen.add(current)
+                stack.extend(self.members.get(current, ()))
+        return False
+
+    def strength(self, force: str) -> ast.Estimate | None:
+        """A force's current strength as declared, or None."""
+        declaration = self.declarations.get(force)
+        prop = declaration.first("strength") if declaration else None
+        if prop and prop.values and isinstance(prop.values[0], ast.Estimate):
+            return prop.values[0]
+        return None
+
+    def pool_amount(self, pool: str) -> ast.Estimate | None:
+        """A pool's declared amount, or None."""
+        declaration = self.declarations.get(pool)
+        prop = declaration.first("amount") if declaration else None
+        if prop and prop.values and isinstance(prop.values[0], ast.Estimate):
+            return prop.values[0]
+        return None
+
+
+def amount_value(estimate: ast.Estimate | None) -> Decimal | None:
+    """The number an estimate states (for quantities, with its scale), or None."""
+    if estimate is None or estimate.amount is None:
+        return None
+    return estimate.amount.value
+
+
+def build_model(files: list[ast.PlanFile]) -> Model:
+    """Index the declarations of ``files`` and resolve every name in them."""
+    model = Model()
+    for tree in files:
+        for statement in tree.statements:
+            if isinstance(statement, ast.Declaration):
+                model.declarations.setdefault(statement.name, statement)
+            elif isinstance(statement, ast.Plan):
+                model.plans.setdefault(statement.name, statement)
+            elif isinstance(statement, ast.Positions):
+                model.positions.append(statement)
+    _index(model)
+    resolver = _Resolver(model)
+    for tree in files:
+        resolver.file(tree)
+    resolver.report_unused(files)
+    return model
+
+
+def _index(model: Model) -> None:
+    for name, declaration in model.declarations.items():
+        for prop in declaration.properties:
+            first = prop.values[0] if prop.values else None
+            if prop.key == "part of" and isinstance(first, ast.Ref):
+                model.parent[name] = first.name
+                model.children.setdefault(first.name, []).append(name)
+            elif prop.key == "members" and isinstance(first, tuple):
+                model.members.setdefault(name, []).extend(ref.name for ref in first)
+            elif prop.key == "held by" and isinstance(first, ast.Ref):
+                extent = prop.values[1] if len(prop.values) > 1 else None
+                model.holdings.setdefault(name, []).append(Holding(first.name, extent, prop))
+            elif prop.key == "of" and declaration.kind == "force" and isinstance(first, ast.Ref):
+                model.force_party[name] = first.name
+
+
+class _Resolver:
+    """Walks every tree, checking each name against the kinds its place allows."""
+
+    def __init__(self, model: Model):
+        self.model = model
+
+    def report(self, code: str, severity: Severity, message: str, span: ast.Span, hint: str | None = None):
+        self.model.diagnostics.append(Diagnostic(code, severity, message, span, hint))
+
+    # ---------------------------------------------------------------- names
+
+    def ref(self, ref: ast.Ref, kinds: frozenset[str], where: str = "") -> None:
+        if ref.wildcard:
+            return
+        kind = self.model.kind(ref.name)
+        if kind is None:
+            candidates = [n for n in [*self.model.declarations, *self.model.plans] if self.model.kind(n) in kinds]
+            close = difflib.get_close_matches(ref.name, candidates, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else f"declare it: {_declaration_example(kinds, ref.name)}"
+            self.report("N301", Severity.ERROR, f"'{ref.name}' is not declared{where}", ref.span, hint)
+            return
+        self.model.used.add(ref.name)
+        if kind not in kinds:
+            self.report("N302", Severity.ERROR,
+                        f"'{ref.name}' is {_KIND_WORDS.get(kind, kind)}, but {describe_kinds(kinds)} is needed here",
+                        ref.span)
+
+    def refs(self, refs, kinds: frozenset[str]) -> None:
+        for ref in refs:
+            self.ref(ref, kinds)
+
+    # ---------------------------------------------------------------- statements
+
+    def file(self, tree: ast.PlanFile) -> None:
+        for statement in tree.statements:
+            if isinstance(statement, ast.Declaration):
+                self.properties(statement.properties, statement.kind, statement.name)
+            elif isinstance(statement, ast.Plan):
+                self.plan(statement)
+            elif isinstance(statement, ast.Positions):
+                self.positions(statement)
+
+    def properties(self, properties, owner_kind: str, owner_name: str | None = None) -> None:
+        allowed = ALLOWED_PROPERTIES.get(owner_kind, _COMMON)
+        seen: dict[str, ast.Property] = {}
+        for prop in properties:
+            if prop.key not in allowed:
+                words = ", ".join(sorted(allowed))
+                self.report("N304", Severity.ERROR, f"{_KIND_WORDS.get(owner_kind, 'a ' + owner_kind)} has no "
+                            f"'{prop.key}'", prop.span, f"it takes: {words}")
+                continue
+            if prop.key in SINGLE_PROPERTIES and prop.key in seen:
+                first = seen[prop.key].span
+                self.report("N305", Severity.ERROR, f"'{prop.key}' is given twice; first at line {first.line}",
+                            prop.span, "keep one")
+            seen.setdefault(prop.key, prop)
+            kinds = _PROPERTY_KINDS.get(prop.key)
+            if prop.key == "part of":
+                kinds = frozenset({owner_kind})
+            for item in prop.values:
+                if isinstance(item, ast.Ref) and kinds is not None:
+                    self.ref(item, kinds)
+                elif isinstance(item, ast.Citation):
+                    self.ref(item.source, SOURCE)
+                elif isinstance(item, tuple) and kinds is not None:
+                    self.refs((r for r in item if isinstance(r, ast.Ref)), kinds)
+            if prop.key == "part of" and owner_name is not None and prop.values:
+                target = prop.values[0]
+                if isinstance(target, ast.Ref) and self.model.within(target.name, owner_name):
+                    self.report("N309", Severity.ERROR, f"'{owner_name}' is part of itself through '{target.name}'",
+                                prop.span, "regions and forces nest without cycles")
+            self.citations(prop.citations)
+
+    def citations(self, citations) -> None:
+        for citation in citations:
+            self.ref(citation.source, SOURCE)
+
+    def plan(self, plan: ast.Plan) -> None:
+        labels = _labels(plan.items)
+        points = {item.number for item in plan.items if isinstance(item, ast.Point)}
+        for item in plan.items:
+            if isinstance(item, ast.UnknownPoints):
+                points.update(range(item.first, min(item.last, item.first + 10_000) + 1))
+        scope = _Scope(labels, points)
+        self.properties([i for i in plan.items if isinstance(i, ast.Property)], "plan")
+        for item in plan.items:
+            if isinstance(item, ast.Point):
+                self.point_items(item.items, scope, "point")
+            elif isinstance(item, ast.UnknownPoints):
+                self.citations(item.citations)
+
+    def point_items(self, items, scope: "_Scope", owner: str) -> None:
+        self.properties([i for i in items if isinstance(i, ast.Property)], owner)
+        for item in items:
+            if isinstance(item, ast.Clause):
+                self.clause(item, scope)
+            elif isinstance(item, ast.Unknown):
+                self.citations(item.citations)
+            elif isinstance(item, ast.Option):
+                self.refs(item.proposers, PARTY)
+                self.point_items(item.items, scope, "option")
+
+    def positions(self, positions: ast.Positions) -> None:
+        self.ref(positions.party, PARTY)
+        ideals = [item.clause for item in positions.items if isinstance(item, ast.Ideal)]
+        scope = _Scope({c.label: c for c in ideals if c.label}, None)
+        self.properties([i for i in positions.items if isinstance(i, ast.Property)], "positions")
+        for item in positions.items:
+            if isinstance(item, ast.RedLine):
+                self.citations(item.citations)
+                self.properties([i for i in item.items if isinstance(i, ast.Property)], "redline")
+                for requirement in item.items:
+                    if isinstance(requirement, ast.Requirement):
+                        self.citations(requirement.citations)
+                        if isinstance(requirement.predicate, ast.Holds):
+                            self.refs(requirement.predicate.holders, PARTY)
+                            self.refs(requirement.predicate.regions, REGION)
+                        else:
+                            self.clause(requirement.predicate, _Scope({}, None))
+            elif isinstance(item, ast.Ideal):
+                self.clause(item.clause, scope)
+            elif isinstance(item, ast.Flexible):
+                self.citations(item.citations)
+                for issue in item.issues:
+                    if self.model.kind(issue.name) is not None:
+                        self.model.used.add(issue.name)
+
+    # ---------------------------------------------------------------- clauses
+
+    def clause(self, clause: ast.Clause, scope: "_Scope") -> None:
+        subject_kinds = FORCE if isinstance(clause.action, ast.Exceed) else PARTY | FORCE
+        self.refs(clause.subjects, subject_kinds)
+        self.node(clause.action, scope)
+        for modifier in clause.modifiers:
+            self.node(modifier, scope)
+        self.citations(clause.citations)
+
+    def node(self, node: ast.Node, scope: "_Scope") -> None:
+        kind = type(node)
+        if kind in (ast.Within, ast.Upon):
+            reference = node.after if kind is ast.Within else node.reference
+            if reference is not None:
+                scope.check(reference, self)
+        elif kind is ast.Breached:
+            scope.check(node.reference, self)
+            return
+        elif kind is ast.Provision:
+            for tag in node.tags:  # tags are free words; those that name something count as uses
+                if self.model.kind(tag.name) is not None:
+                    self.model.used.add(tag.name)
+            return
+        for name in _ref_fields(kind):
+            value = getattr(node, name)
+            kinds = _REF_KINDS[(kind, name)]
+            if isinstance(value, ast.Ref):
+                self.ref(value, kinds)
+            elif isinstance(value, tuple):
+                self.refs(value, kinds)
+        for child in node.children():
+            if not isinstance(child, ast.Ref):
+                self.node(child, scope)
+
+    def report_unused(self, files: list[ast.PlanFile]) -> None:
+        """N303: declarations that no plan, position or other declaration mentions."""
+        for tree in files:
+            for statement in tree.statements:
+                if isinstance(statement, ast.Declaration) and statement.name not in self.model.used:
+                    if self.model.declarations.get(statement.name) is statement:
+                        self.report("N303", Severity.WARNING,
+                                    f"{_KIND_WORDS.get(statement.kind, statement.kind)} '{statement.name}' "
+                                    "is declared but never used", _first_line(statement.span),
+                                    "remove it, or refer to it")
+
+
+class _Scope:
+    """The clause labels and point numbers a reference may name."""
+
+    def __init__(self, labels: dict[str, ast.Clause], points: set[int] | None):
+        self.labels = labels
+        self.points = points
+
+    def check(self, reference, resolver: _Resolver) -> None:
+        if isinstance(reference, ast.PointRef):
+            if self.points is not None and reference.number not in self.points:
+                resolver.report("N306", Severity.ERROR, f"there is no point {reference.number} in this plan",
+                                reference.span)
+            elif self.points is None:
+                resolver.report("N306", Severity.ERROR, "positions have no numbered points to refer to",
+                                reference.span)
+        elif reference.name not in self.labels:
+            close = difflib.get_close_matches(reference.name, list(self.labels), n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else "label the clause: 'NAME: ... ;'"
+            resolver.report("N306", Severity.ERROR, f"no clause is labelled '{reference.name}'", reference.span, hint)
+
+
+def _labels(items) -> dict[str, ast.Clause]:
+    labels: dict[str, ast.Clause] = {}
+    for item in items:
+        if isinstance(item, ast.Point):
+            labels.update(_labels(item.items))
+        elif isinstance(item, ast.Option):
+            labels.update(_labels(item.items))
+        elif isinstance(item, ast.Clause) and item.label:
+            labels.setdefault(item.label, item)
+    return labels
+
+
+_REF_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _ref_fields(kind: type) -> tuple[str, ...]:
+    names = _REF_FIELDS.get(kind)
+    if names is None:
+        names = _REF_FIELDS[kind] = tuple(name for (k, name) in _REF_KINDS if k is kind)
+    return names
+
+
+def _first_line(span: ast.Span) -> ast.Span:
+    return span if span.end_line == span.line else ast.Span(span.file, span.line, span.column, span.line,
+                                                              span.column + 1)
+
+
+def _declaration_example(kinds: frozenset[str], name: str) -> str:
+    kind = "state" if kinds & PARTY_KINDS else sorted(kinds)[0]
+    return f'{kind} {name} "...";'

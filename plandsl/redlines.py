@@ -1,0 +1,425 @@
+"""Model -> verdicts: every red line of every party, judged against every plan.
+
+A red line holds ``require`` and ``forbid`` predicates. A predicate is a clause
+pattern (``ukraine shall never join nato``, where ``any`` matches any name and a
+qualified figure such as ``less than 600,000 personnel`` matches a range) or an
+outcome (``russia holds donbas``: who holds the land once the plan's cessions
+and withdrawals are done).
+
+Each predicate gets one of three verdicts:
+
+- ``require``: satisfied when a clause in force matches it; violated when the
+  plan speaks to the same matter (the same kind of clause about the same party,
+  region, force, pool...) without matching; not addressed when it is silent.
+- ``forbid``: violated when a clause in force matches it; satisfied when the
+  plan speaks to the matter without matching; not addressed when silent.
+
+A red line is violated when any predicate is; satisfied when every ``require``
+is and at least one predicate is (a ``forbid`` the plan is silent on is no
+obstacle); not addressed otherwise. The clauses in force are those outside bracketed options
+plus the agreed option of each point; then each other option is tried in turn,
+and a verdict that changes with it is reported for that option.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from plandsl import ast
+from plandsl.check import SpectrumEntry, Verdict
+from plandsl.diagnostics import Diagnostic, Severity
+from plandsl.model import Model
+from plandsl.quantities import INFINITY, bounds, meet, show
+
+SATISFIED, VIOLATED, NOT_ADDRESSED = "satisfied", "violated", "not addressed"
+
+# Which modalities a clause's modality implies: "shall never" is also "shall not".
+_IMPLIES = {
+    "shall never": {"shall never", "shall not", "may not"},
+    "shall not": {"shall not", "may not"},
+    "may not": {"may not"},
+    "shall": {"shall", "may"},
+    None: {"shall", "may"},
+    "may": {"may"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _InForce:
+    """A clause of a plan, where it stands."""
+
+    clause: ast.Clause
+    point: int
+    option: str | None  # None outside options
+    agreed: bool
+
+
+def evaluate(model: Model, severity: Severity) -> tuple[list[Verdict], list[SpectrumEntry], list[Diagnostic]]:
+    """Judge every red line in ``model.positions`` against every plan in ``model.plans``."""
+    verdicts: list[Verdict] = []
+    diagnostics: list[Diagnostic] = []
+    spectrum: list[SpectrumEntry] = []
+    for plan in model.plans.values():
+        clauses = _clauses(plan)
+        judge = _Judge(model, plan, clauses)
+        for positions in model.positions:
+            for redline in (i for i in positions.items if isinstance(i, ast.RedLine)):
+                found = judge.redline(positions.party.name, redline)
+                verdicts.extend(found)
+                diagnostics.extend(_diagnostics(found, judge, severity))
+        spectrum.extend(_spectrum(model, plan, clauses))
+    return verdicts, spectrum, diagnostics
+
+
+def _clauses(plan: ast.Plan) -> list[_InForce]:
+    found = []
+    for item in plan.items:
+        if isinstance(item, ast.Point):
+            for inner in item.items:
+                if isinstance(inner, ast.Clause):
+                    found.append(_InForce(inner, item.number, None, True))
+                elif isinstance(inner, ast.Option):
+                    found.extend(_InForce(c, item.number, inner.label, inner.agreed)
+                                 for c in inner.items if isinstance(c, ast.Clause))
+    return found
+
+
+class _Judge:
+    """Matches predicates against one plan's clauses."""
+
+    def __init__(self, model: Model, plan: ast.Plan, clauses: list[_InForce]):
+        self.model = model
+        self.plan = plan
+        self.clauses = clauses
+        self.by_action: dict[type, list[_InForce]] = {}
+        for entry in clauses:
+            self.by_action.setdefault(type(entry.clause.action), []).append(entry)
+        self.alternatives = sorted({(c.point, c.option) for c in clauses if c.option is not None and not c.agreed})
+        self.spans: dict[tuple, ast.Span] = {}
+
+    # ---------------------------------------------------------------- red lines
+
+    def redline(self, party: str, redline: ast.RedLine) -> list[Verdict]:
+        requirements = [i for i in redline.items if isinstance(i, ast.Requirement)]
+        base = self._judge(party, redline, requirements, choice=None)
+        found = [base]
+        for point, option in self.alternatives:
+            alternative = self._judge(party, redline, requirements, choice=(point, option))
+            if alternative.verdict != base.verdict:
+                found.append(alternative)
+        return found
+
+    def _judge(self, party: str, redline: ast.RedLine, requirements, choice) -> Verdict:
+        in_force = [c for c in self.clauses if _in_force(c, choice)]
+        results = [self.requirement(r, in_force) for r in requirements]
+        verdict = _aggregate([(r.kind, v) for r, (v, _, _) in zip(requirements, results)])
+        deciding = [r for r in results if r[0] == verdict] or results
+        points = tuple(sorted({p for _, entries, _ in deciding for p in (e.point for e in entries)}))
+        # The deciding predicates first, then the others: the whole account in one place.
+        ordered = deciding + [r for r in results if r not in deciding]
+        explanation = " ".join(sentence for _, _, sentence in ordered) or "The red line states no requirement."
+        option = None if choice is None else f"point {choice[0]} option {choice[1]}"
+        spans = [e.clause.span for _, entries, _ in deciding for e in entries]
+        key = (self.plan.name, party, redline.name, option)
+        self.spans[key] = spans[0] if spans else None
+        return Verdict(self.plan.name, party, redline.name, redline.title, verdict, points, explanation, option)
+
+    def requirement(self, requirement: ast.Requirement, in_force: list[_InForce]):
+        """(verdict, deciding clauses, sentence) for one require/forbid."""
+        predicate = requirement.predicate
+        if isinstance(predicate, ast.Holds):
+            return self.holds(requirement.kind, predicate, in_force)
+        candidates = [c for c in in_force if isinstance(c.clause.action, type(predicate.action))]
+        matching = [c for c in candidates if self.matches(predicate, c.clause, requirement.kind)]
+        addressing = [c for c in candidates if self.addresses(predicate, c.clause)]
+        pattern = _words(predicate)
+        if requirement.kind == "require":
+            if matching:
+                return SATISFIED, matching, f"{_where(matching)} says what is required: '{pattern}'."
+            if addressing:
+                return VIOLATED, addressing, (f"{_where(addressing)} says '{_words(addressing[0].clause)}', "
+                                              f"not what is required: '{pattern}'.")
+            return NOT_ADDRESSED, [], f"No point says '{pattern}' or speaks to it."
+        if matching:
+            return VIOLATED, matching, f"{_where(matching)} says '{_words(matching[0].clause)}', which is forbidden."
+        if addressing:
+            return SATISFIED, addressing, (f"{_where(addressing)} speaks to it without the forbidden "
+                                           f"'{pattern}'.")
+        return NOT_ADDRESSED, [], f"No point speaks to '{pattern}'."
+
+    # ---------------------------------------------------------------- clause patterns
+
+    def matches(self, pattern: ast.Clause, clause: ast.Clause, kind: str) -> bool:
+        """True when ``clause`` says what ``pattern`` describes."""
+        if pattern.modality not in _IMPLIES.get(clause.modality, set()) and not (
+                pattern.modality is None and clause.modality in ("shall", None)):
+            return False
+        if not self.names_match(pattern.subjects, clause.subjects, kind):
+            return False
+        return self.action_matches(pattern.action, clause.action, kind, clause.subjects)
+
+    def names_match(self, wanted, given, kind: str) -> bool:
+        """Every name the pattern gives matches one of the clause's (none given: any)."""
+        return all(any(self.name_matches(w, g, kind) for g in given) for w in wanted if not w.wildcard) and (
+            bool(given) or not [w for w in wanted if not w.wildcard])
+
+    def name_matches(self, wanted: ast.Ref, given: ast.Ref, kind: str) -> bool:
+        if wanted.wildcard or wanted.name == given.name:
+            return True
+        model = self.model
+        if model.kind(wanted.name) == "region" and model.kind(given.name) == "region":
+            # A forbidden region is touched by any part of it; a required one must be given whole.
+            if kind == "forbid":
+                return model.within(given.name, wanted.name) or model.within(wanted.name, given.name)
+            return model.within(wanted.name, given.name)
+        return model.member_of(given.name, wanted.name)
+
+    def action_matches(self, wanted, given, kind: str, subjects) -> bool:
+        if type(wanted) is not type(given):
+            return False
+        if isinstance(wanted, ast.Exceed):
+            return self.limit_matches(wanted.limit, given.limit, subjects)
+        for name in _slots(wanted):
+            want, have = getattr(wanted, name), getattr(given, name)
+            if isinstance(want, ast.Ref):
+                if not (isinstance(have, ast.Ref) and self.name_matches(want, have, kind)):
+                    return False
+            elif isinstance(want, tuple) and want and isinstance(want[0], ast.Ref):
+                if not self.names_match(want, have or (), kind):
+                    return False
+            elif isinstance(want, str) and want != have:  # legal status, verb, zone, strength
+                return False
+        return True
+
+    def limit_matches(self, wanted: ast.Limit, given: ast.Limit, subjects) -> bool:
+        if wanted.amount is None and wanted.share is None:
+            return True  # "exceed any": every cap
+        strength = self.model.strength(subjects[0].name) if subjects else None
+        have = _cap_range(given, strength)
+        if have is None:
+            return False
+        if wanted.amount is not None:
+            return _within(have, wanted.amount, wanted.amount.amount.value if wanted.amount.amount else None)
+        target = _cap_range(ast.Limit(None, wanted.share), strength)
+        return target is not None and _within(have, wanted.share, None, target)
+
+    def addresses(self, pattern: ast.Clause, clause: ast.Clause) -> bool:
+        """True when ``clause`` speaks to the matter ``pattern`` is about, whatever it says."""
+        if type(pattern.action) is not type(clause.action):
+            return False
+        if pattern.subjects and not self.names_match(pattern.subjects, clause.subjects, "forbid"):
+            return False
+        for name in _topic(pattern.action):
+            want, have = getattr(pattern.action, name), getattr(clause.action, name)
+            wants = want if isinstance(want, tuple) else (want,)
+            haves = have if isinstance(have, tuple) else (have,)
+            if not any(isinstance(w, ast.Ref) and isinstance(h, ast.Ref) and self.name_matches(w, h, "forbid")
+                       for w in wants for h in haves):
+                return False
+        return True
+
+    # ---------------------------------------------------------------- outcomes
+
+    def holds(self, kind: str, predicate: ast.Holds, in_force: list[_InForce]):
+        """Who holds each part of the regions once the plan's cessions and withdrawals are done."""
+        model = self.model
+        leaves = set().union(*(model.leaves(r.name) for r in predicate.regions))
+        touching = [c for c in in_force if _touches(model, c.clause, leaves)]
+        holders = {r.name for r in predicate.holders}
+        names = ", ".join(sorted(holders))
+        regions = ", ".join(r.name for r in predicate.regions)
+        if not touching:
+            return NOT_ADDRESSED, [], f"No point changes who holds {regions}."
+        after = {leaf: self.holder_after(leaf, touching) for leaf in leaves}
+        held = all(owner is not None and any(model.member_of(owner, h) or owner == h for h in holders)
+                   for owner in after.values())
+        missing = sorted(leaf for leaf, owner in after.items() if owner is None or owner not in holders)
+        if kind == "require":
+            if held:
+                return SATISFIED, touching, f"After {_where(touching)}, {names} holds all of {regions}."
+            return VIOLATED, touching, f"After {_where(touching)}, {names} still does not hold {', '.join(missing)}."
+        if held:
+            return VIOLATED, touching, f"After {_where(touching)}, {names} holds all of {regions}, which is forbidden."
+        return SATISFIED, touching, f"After {_where(touching)}, {names} does not hold all of {regions}."
+
+    def holder_after(self, leaf: str, touching: list[_InForce]) -> str | None:
+        """The one party that holds ``leaf`` wholly once the plan is carried out, if any."""
+        model = self.model
+        holders = {h.party: h.full for h in model.holdings.get(leaf, ())}
+        for entry in touching:
+            clause, action = entry.clause, entry.clause.action
+            if clause.modality in ("shall not", "shall never", "may not"):
+                continue
+            if isinstance(action, ast.Cede) and any(model.within(leaf, r.name) for r in action.regions):
+                holders = {action.recipient.name: True}
+            elif isinstance(action, ast.Withdraw) and any(model.within(leaf, r.name) for r in action.regions):
+                leaving = {s.name for s in clause.subjects} | {model.force_party.get(s.name) for s in clause.subjects}
+                holders = {p: True for p in holders if p not in leaving}
+        full = [party for party, whole in holders.items() if whole]
+        if len(holders) == 1 and full:
+            return full[0]
+        return None
+
+
+# ============================================================================
+# Diagnostics and the spectrum
+# ============================================================================
+
+
+def _diagnostics(verdicts: list[Verdict], judge: _Judge, severity: Severity) -> list[Diagnostic]:
+    found = []
+    for verdict in verdicts:
+        if verdict.verdict != VIOLATED:
+            continue
+        span = judge.spans.get((verdict.plan, verdict.party, verdict.id, verdict.option))
+        if span is None:
+            span = judge.plan.span._replace(end_line=judge.plan.span.line, end_column=judge.plan.span.column + 4)
+        if verdict.option is None:
+            message = f"plan '{verdict.plan}' crosses {verdict.party}'s red line '{verdict.id}' ({verdict.title})"
+            found.append(Diagnostic("R501", severity, message, span, verdict.explanation))
+        else:
+            message = (f"plan '{verdict.plan}' crosses {verdict.party}'s red line '{verdict.id}' if "
+                       f"{verdict.option} is chosen")
+            found.append(Diagnostic("R502", severity, message, span, verdict.explanation))
+    return found
+
+
+def _spectrum(model: Model, plan: ast.Plan, clauses: list[_InForce]) -> list[SpectrumEntry]:
+    """Where the plan's caps sit between the parties' ideal caps on the same force."""
+    ideals: dict[str, dict[str, Decimal]] = {}
+    for positions in model.positions:
+        for item in positions.items:
+            if isinstance(item, ast.Ideal) and isinstance(item.clause.action, ast.Exceed):
+                for subject in item.clause.subjects:
+                    value = _midpoint(_cap_range(item.clause.action.limit, model.strength(subject.name)))
+                    if value is not None:
+                        ideals.setdefault(subject.name, {})[positions.party.name] = value
+    entries = []
+    for force, by_party in sorted(ideals.items()):
+        anchors = sorted(by_party.items())
+        if len(anchors) == 1:
+            current = _midpoint(bounds(model.strength(force)))
+            if current is None:
+                continue
+            anchors = [("status quo", current), anchors[0]]
+        (low_party, low), (high_party, high) = anchors[0], anchors[1]
+        caps = [c for c in clauses if c.option is None and isinstance(c.clause.action, ast.Exceed)
+                and any(s.name == force for s in c.clause.subjects) and c.clause.modality in ("shall not", "shall never")]
+        values = [_midpoint(_cap_range(c.clause.action.limit, model.strength(force))) for c in caps]
+        values = [v for v in values if v is not None]
+        plan_value = min(values) if values else None
+        position = None
+        if plan_value is not None and high != low:
+            position = float(round((plan_value - low) / (high - low), 4))
+        entries.append(SpectrumEntry(plan.name, f"cap on {force}", low_party, show(low), high_party, show(high),
+                                     None if plan_value is None else show(plan_value), position))
+    return entries
+
+
+# ============================================================================
+# Helpers
+# ============================================================================
+
+
+def _aggregate(judged: list[tuple[str, str]]) -> str:
+    """A red line's verdict from its predicates' verdicts.
+
+    Violated if any is. Satisfied if every ``require`` is and the plan speaks to the
+    red line at all (a ``forbid`` the plan is silent on is no obstacle: the
+    forbidden thing is not there). Otherwise not addressed.
+    """
+    verdicts = [verdict for _, verdict in judged]
+    if VIOLATED in verdicts:
+        return VIOLATED
+    required = [verdict for kind, verdict in judged if kind == "require"]
+    if all(v == SATISFIED for v in required) and SATISFIED in verdicts:
+        return SATISFIED
+    return NOT_ADDRESSED
+
+
+def _in_force(entry: _InForce, choice) -> bool:
+    if entry.option is None:
+        return True
+    if choice is not None and entry.point == choice[0]:
+        return entry.option == choice[1]
+    return entry.agreed
+
+
+def _touches(model: Model, clause: ast.Clause, leaves: set[str]) -> bool:
+    action = clause.action
+    if isinstance(action, (ast.Cede, ast.Withdraw, ast.Freeze)):
+        return any(model.leaves(r.name) & leaves for r in action.regions)
+    return False
+
+
+def _slots(action) -> list[str]:
+    return [name for name in type(action).__dataclass_fields__ if name != "span"]
+
+
+# The fields that say what a clause is about (for "does the plan speak to it").
+_TOPICS = {
+    ast.Cede: ("regions",), ast.Recognise: ("objects",), ast.Freeze: ("regions",), ast.Withdraw: ("regions",),
+    ast.Establish: ("regions",), ast.Possess: ("weapons",), ast.Deploy: ("weapons",), ast.Join: ("alliance",),
+    ast.Admit: ("parties",), ast.Station: ("places",), ast.Unite: ("partner",), ast.Allocate: ("pool",),
+    ast.ReceiveProfits: ("source",), ast.Sanctions: ("targets",), ast.Guarantee: ("beneficiary",),
+    ast.HoldElections: (), ast.Exceed: (), ast.CeaseFire: (), ast.Amnesty: (), ast.ExchangePrisoners: (),
+    ast.Provision: (),
+}
+
+
+def _topic(action) -> tuple[str, ...]:
+    return _TOPICS.get(type(action), ())
+
+
+def _cap_range(limit: ast.Limit, strength: ast.Estimate | None):
+    if limit.amount is not None:
+        return bounds(limit.amount)
+    if limit.share is not None:
+        share, base = bounds(limit.share), bounds(strength)
+        if share is None or base is None:
+            return None
+        high = INFINITY if base[1] == INFINITY else base[1] * share[1]
+        return base[0] * share[0], high
+    return None
+
+
+def _within(have, wanted: ast.Estimate, value: Decimal | None, target=None) -> bool:
+    """Does the clause's range ``have`` satisfy the pattern's qualified figure?"""
+    if target is None:
+        target = (value, value)
+    qualifier = wanted.qualifier
+    if qualifier == "less than":
+        return have[1] < target[0]
+    if qualifier == "at most":
+        return have[1] <= target[0]
+    if qualifier == "more than":
+        return have[0] > target[1]
+    if qualifier == "at least":
+        return have[0] >= target[1]
+    if qualifier == "about" or target[0] != target[1]:
+        return meet(have, bounds(wanted) if target[0] == target[1] else target)
+    return have == target
+
+
+def _midpoint(range_) -> Decimal | None:
+    if range_ is None:
+        return None
+    low, high = range_
+    if high == INFINITY:
+        return low
+    return (low + high) / 2
+
+
+def _words(clause: ast.Clause) -> str:
+    from plandsl.formatter import clause_parts
+
+    head, _ = clause_parts(clause)
+    return head
+
+
+def _where(entries: list[_InForce]) -> str:
+    points = sorted({e.point for e in entries})
+    if len(points) == 1:
+        return f"point {points[0]}"
+    return "points " + ", ".join(str(p) for p in points[:-1]) + f" and {points[-1]}"

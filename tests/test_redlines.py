@@ -1,0 +1,118 @@
+"""Red-line verdicts on the record of late 2025 (shared/seed-facts.md), and their rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import EXAMPLES
+
+from plandsl.check import check
+
+
+@pytest.fixture(scope="module")
+def ukraine_2025():
+    result = check([str(EXAMPLES / "ukraine-2025")])
+    verdicts = {(v.plan, v.party, v.id): v for v in result.verdicts if v.option is None}
+    return result, verdicts
+
+
+def test_the_28_point_nato_ban_violates_ukraines_red_line(ukraine_2025):
+    _, verdicts = ukraine_2025
+    verdict = verdicts[("us_28_point", "ukraine", "nato_open")]
+    assert verdict.verdict == "violated" and verdict.points == (3,)
+    assert "never join nato" in verdict.explanation
+
+
+def test_the_donetsk_cession_violates_ukraines_territorial_red_line(ukraine_2025):
+    _, verdicts = ukraine_2025
+    verdict = verdicts[("us_28_point", "ukraine", "no_cession")]
+    assert verdict.verdict == "violated" and verdict.points == (1,)
+    assert "donetsk" in verdict.explanation
+
+
+def test_the_28_point_plan_satisfies_russias_donbas_and_army_pillars(ukraine_2025):
+    _, verdicts = ukraine_2025
+    assert verdicts[("us_28_point", "russia", "pillar_territory")].verdict == "satisfied"
+    assert verdicts[("us_28_point", "russia", "pillar_army_limit")].verdict == "satisfied"
+    assert verdicts[("us_28_point", "russia", "pillar_army_limit")].points == (2,)
+
+
+def test_russias_recognition_pillar_is_not_addressed_by_the_record(ukraine_2025):
+    _, verdicts = ukraine_2025
+    verdict = verdicts[("us_28_point", "russia", "pillar_recognition")]
+    assert verdict.verdict == "not addressed" and verdict.points == ()
+
+
+def test_by_stanovayas_reading_the_plan_falls_short_of_russias_position(ukraine_2025):
+    _, verdicts = ukraine_2025
+    verdict = verdicts[("us_28_point", "russia", "stanovaya_reading")]
+    assert verdict.verdict == "violated" and verdict.points == (2,)
+    assert "600,000" in verdict.explanation
+    assert "long_range_weapons" in verdict.explanation  # the missing ban is part of the account
+
+
+def test_the_20_point_revision_addresses_nothing_the_record_knows(ukraine_2025):
+    _, verdicts = ukraine_2025
+    twenty = [v for key, v in verdicts.items() if key[0] == "us_20_point"]
+    assert twenty and all(v.verdict == "not addressed" for v in twenty)
+
+
+def test_violations_are_diagnostics_at_the_deciding_clause(ukraine_2025):
+    result, _ = ukraine_2025
+    r501 = [d for d in result.diagnostics if d.code == "R501"]
+    assert {d.span.file.split("/")[-1] for d in r501} == {"us-28-point.plan"}
+    assert len(r501) == 3
+    assert result.diagnostics and not [d for d in result.diagnostics if d.severity.value == "error"]
+
+
+def test_the_spectrum_places_the_600000_cap_between_status_quo_and_russias_ideal(ukraine_2025):
+    result, _ = ukraine_2025
+    (entry,) = [s for s in result.spectrum if s.plan == "us_28_point"]
+    assert entry.low_party == "status quo" and entry.high_party == "russia"
+    assert entry.high_value == "80,000" and entry.plan_value == "600,000"
+    assert entry.position == pytest.approx((800_000 - 600_000) / (800_000 - 80_000), abs=1e-4)
+
+
+WORLD = '''
+state a "A"; state b "B"; alliance pact "Pact";
+region land "Land" { held by a; }
+force army "Army" { of a; strength 100,000 personnel; }
+'''
+POSITIONS = '''
+positions a {
+  redline open "The pact stays open" { forbid a shall never join pact; }
+  redline cap "A cap below 50,000" { require army shall not exceed less than 50,000 personnel; }
+  redline ground "A keeps its land" { require a holds land; }
+}
+'''
+
+
+def verdicts_of(tmp_path, plan: str) -> dict:
+    path = tmp_path / "case.plan"
+    path.write_text(WORLD + plan + POSITIONS)
+    return {(v.id, v.option): v.verdict for v in check([str(path)]).verdicts}
+
+
+def test_bracketed_alternatives_are_judged_one_by_one(tmp_path):
+    verdicts = verdicts_of(tmp_path, '''plan p { point 1 {
+        option x proposed by a agreed { a may join pact; }
+        option y proposed by b { a shall never join pact; } } }''')
+    assert verdicts[("open", None)] == "satisfied"
+    assert verdicts[("open", "point 1 option y")] == "violated"
+    assert ("open", "point 1 option x") not in verdicts  # the agreed wording is the baseline
+
+
+def test_require_with_a_range_and_outcomes(tmp_path):
+    verdicts = verdicts_of(tmp_path, "plan p { point 1 { army shall not exceed 40,000 personnel; } }")
+    assert verdicts[("cap", None)] == "satisfied"
+    assert verdicts[("ground", None)] == "not addressed"
+    verdicts = verdicts_of(tmp_path, "plan p { point 1 { army shall not exceed 50,000 personnel; "
+                                     "a shall cede land to b; } }")
+    assert verdicts[("cap", None)] == "violated"  # "less than 50,000" excludes 50,000
+    assert verdicts[("ground", None)] == "violated"
+
+
+def test_a_ban_that_is_lifted_by_the_plan_satisfies_a_forbid(tmp_path):
+    verdicts = verdicts_of(tmp_path, "plan p { point 1 { a may join pact; } }")
+    assert verdicts[("open", None)] == "satisfied"
+    assert verdicts_of(tmp_path, "plan p { point 1 { a shall cease fire; } }")[("open", None)] == "not addressed"

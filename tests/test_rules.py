@@ -1,0 +1,55 @@
+"""Every checker code (names N, consistency C, red lines R, suppressions X) has input that
+triggers it and input that does not: the bad and good examples of its registry entry,
+which `plandsl explain` shows, so the documentation cannot drift from the checker."""
+
+from __future__ import annotations
+
+import pytest
+
+from plandsl.check import CheckOptions, check
+from plandsl.codes import CODES
+from plandsl.diagnostics import Severity
+
+CHECKER_CODES = sorted(code for code in CODES if code[0] in "NCRX")
+
+
+def codes_found(tmp_path, text: str, **options) -> dict[str, list]:
+    path = tmp_path / "case.plan"
+    path.write_text(text, encoding="utf-8")
+    result = check([str(path)], options=CheckOptions(**options))
+    found: dict[str, list] = {}
+    for diagnostic in result.diagnostics:
+        found.setdefault(diagnostic.code, []).append(diagnostic)
+    return found
+
+
+@pytest.mark.parametrize("code", CHECKER_CODES)
+def test_bad_example_triggers_the_code(code, tmp_path):
+    found = codes_found(tmp_path, CODES[code].bad)
+    assert code in found, sorted(found)
+    diagnostic = found[code][0]
+    assert diagnostic.severity is CODES[code].severity
+    assert diagnostic.span.line >= 1 and diagnostic.span.column >= 1
+    assert diagnostic.message and "__ANON" not in diagnostic.message
+
+
+@pytest.mark.parametrize("code", CHECKER_CODES)
+def test_good_example_does_not(code, tmp_path):
+    found = codes_found(tmp_path, CODES[code].good)
+    assert code not in found, [d.message for d in found[code]]
+    assert not any(code_id[0] in "SF" for code_id in found), "the good example must be a valid program"
+
+
+def test_redline_severity_is_configurable(tmp_path):
+    bad = CODES["R501"].bad
+    assert codes_found(tmp_path, bad, redline_severity=Severity.ERROR)["R501"][0].severity is Severity.ERROR
+    assert codes_found(tmp_path, bad, redline_severity=Severity.INFO)["R501"][0].severity is Severity.INFO
+
+
+def test_suppression_silences_only_its_code_on_its_line(tmp_path):
+    text = CODES["C405"].bad.replace("900,000 personnel; }", "900,000 personnel; }  # plandsl: ignore[C405]")
+    found = codes_found(tmp_path, text)
+    assert "C405" not in found and "X601" not in found
+    other_code = CODES["C405"].bad.replace("900,000 personnel; }", "900,000 personnel; }  # plandsl: ignore[C407]")
+    found = codes_found(tmp_path, other_code)
+    assert "C405" in found and "X601" in found
