@@ -317,7 +317,7 @@ class _Printer:
         self.depth = 0
         self.comments = sorted(comments, key=lambda c: (c.span.line, c.span.column))
         self.next_comment = 0
-        self.source_lines = source.splitlines()
+        self.source_lines = source.split("\n")  # as the parser counts lines: only \n ends one
         self.last_source_line = 0  # the last source line whose content has been printed
         self.just_opened = True
         self.blank_before_next = False  # top-level blocks stand apart from their neighbours

@@ -115,6 +115,15 @@ class Model:
     force_party: dict[str, str] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     used: set[str] = field(default_factory=set)
+    # Answers about the hierarchies, remembered: the model does not change once built,
+    # and red lines ask the same questions for every plan.
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    def _remember(self, question: str, key, compute):
+        memo = self._memo.setdefault(question, {})
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
 
     def kind(self, name: str) -> str | None:
         """The declaration kind of ``name`` ("region", "state", "plan"...), or None."""
@@ -130,6 +139,9 @@ class Model:
 
     def ancestors(self, name: str) -> list[str]:
         """The regions (or forces) ``name`` is part of, nearest first; cycles stop the walk."""
+        return self._remember("ancestors", name, lambda: self._ancestors(name))
+
+    def _ancestors(self, name: str) -> list[str]:
         found: list[str] = []
         current = self.parent.get(name)
         while current is not None and current not in found and current != name:
@@ -139,10 +151,14 @@ class Model:
 
     def within(self, name: str, container: str) -> bool:
         """True when ``name`` is ``container`` or part of it, at any depth."""
-        return name == container or container in self.ancestors(name)
+        return name == container or container in self._remember(
+            "ancestor set", name, lambda: frozenset(self.ancestors(name)))
 
-    def descendants(self, name: str) -> set[str]:
+    def descendants(self, name: str) -> frozenset[str]:
         """Every region (or force) part of ``name``, at any depth."""
+        return self._remember("descendants", name, lambda: frozenset(self._descendants(name)))
+
+    def _descendants(self, name: str) -> set[str]:
         found: set[str] = set()
         stack = list(self.children.get(name, ()))
         while stack:
@@ -152,24 +168,26 @@ class Model:
                 stack.extend(self.children.get(current, ()))
         return found
 
-    def leaves(self, name: str) -> set[str]:
+    def leaves(self, name: str) -> frozenset[str]:
         """The smallest regions that make up ``name`` (itself when it has no parts)."""
-        below = self.descendants(name)
-        leaves = {n for n in below if not self.children.get(n)}
-        return leaves or {name}
+        def compute():
+            below = self.descendants(name)
+            return frozenset({n for n in below if not self.children.get(n)} or {name})
+        return self._remember("leaves", name, compute)
 
     def member_of(self, party: str, group: str) -> bool:
         """True when ``party`` is ``group`` or one of its members, at any depth."""
+        return party == group or party in self._remember("members", group, lambda: self._all_members(group))
+
+    def _all_members(self, group: str) -> frozenset[str]:
         seen: set[str] = set()
-        stack = [group]
+        stack = list(self.members.get(group, ()))
         while stack:
             current = stack.pop()
-            if current == party:
-                return True
             if current not in seen:
                 seen.add(current)
                 stack.extend(self.members.get(current, ()))
-        return False
+        return frozenset(seen)
 
     def strength(self, force: str) -> ast.Estimate | None:
         """A force's current strength as declared, or None."""
@@ -235,9 +253,18 @@ class _Resolver:
 
     def __init__(self, model: Model):
         self.model = model
+        self._names_of: dict[frozenset[str], list[str]] = {}
 
     def report(self, code: str, severity: Severity, message: str, span: ast.Span, hint: str | None = None):
         self.model.diagnostics.append(Diagnostic(code, severity, message, span, hint))
+
+    def names_of(self, kinds: frozenset[str]) -> list[str]:
+        """Declared names of these kinds, computed once per set of kinds (for did-you-mean)."""
+        names = self._names_of.get(kinds)
+        if names is None:
+            everything = [*self.model.declarations, *self.model.plans]
+            names = self._names_of[kinds] = [n for n in everything if self.model.kind(n) in kinds]
+        return names
 
     # ---------------------------------------------------------------- names
 
@@ -246,8 +273,7 @@ class _Resolver:
             return
         kind = self.model.kind(ref.name)
         if kind is None:
-            candidates = [n for n in [*self.model.declarations, *self.model.plans] if self.model.kind(n) in kinds]
-            close = difflib.get_close_matches(ref.name, candidates, n=1, cutoff=0.6)
+            close = difflib.get_close_matches(ref.name, self.names_of(kinds), n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else f"declare it: {_declaration_example(kinds, ref.name)}"
             self.report("N301", Severity.ERROR, f"'{ref.name}' is not declared{where}", ref.span, hint)
             return

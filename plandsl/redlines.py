@@ -104,15 +104,24 @@ class _Judge:
         requirements = [i for i in redline.items if isinstance(i, ast.Requirement)]
         base = self._judge(party, redline, requirements, choice=None)
         found = [base]
+        # Only an option holding a clause of a kind the red line looks at can change its verdict.
+        relevant = {c.point for r in requirements for c in self._candidates(r.predicate) if c.option is not None}
         for point, option in self.alternatives:
-            alternative = self._judge(party, redline, requirements, choice=(point, option))
-            if alternative.verdict != base.verdict:
-                found.append(alternative)
+            if point in relevant:
+                alternative = self._judge(party, redline, requirements, choice=(point, option))
+                if alternative.verdict != base.verdict:
+                    found.append(alternative)
         return found
 
+    def _candidates(self, predicate) -> list[_InForce]:
+        """The plan's clauses of the kinds a predicate can match or be addressed by."""
+        if isinstance(predicate, ast.Holds):
+            return [c for kind in (ast.Cede, ast.Withdraw, ast.Freeze) for c in self.by_action.get(kind, ())]
+        return self.by_action.get(type(predicate.action), [])
+
     def _judge(self, party: str, redline: ast.RedLine, requirements, choice) -> Verdict:
-        in_force = [c for c in self.clauses if _in_force(c, choice)]
-        results = [self.requirement(r, in_force) for r in requirements]
+        results = [self.requirement(r, [c for c in self._candidates(r.predicate) if _in_force(c, choice)])
+                   for r in requirements]
         verdict = _aggregate([(r.kind, v) for r, (v, _, _) in zip(requirements, results)])
         deciding = [r for r in results if r[0] == verdict] or results
         points = tuple(sorted({p for _, entries, _ in deciding for p in (e.point for e in entries)}))
@@ -411,10 +420,18 @@ def _midpoint(range_) -> Decimal | None:
     return (low + high) / 2
 
 
+_WORDS: dict[int, tuple[ast.Clause, str]] = {}
+
+
 def _words(clause: ast.Clause) -> str:
+    """The clause as its text, without modifiers; remembered, since every plan asks again."""
+    known = _WORDS.get(id(clause))
+    if known is not None and known[0] is clause:
+        return known[1]
     from plandsl.formatter import clause_parts
 
     head, _ = clause_parts(clause)
+    _WORDS[id(clause)] = (clause, head)
     return head
 
 
