@@ -129,7 +129,8 @@ def _clamp(value: int, low: int, high: int) -> int:
 
 
 class _Generator:
-    def __init__(self, n_clauses: int, seed: int) -> None:
+    def __init__(self, n_clauses: int, seed: int, position_clauses: int | None = None) -> None:
+        self.position_clauses = position_clauses
         self.n = max(0, int(n_clauses))
         self.rnd = random.Random(seed)
         self.w = _World()
@@ -640,8 +641,11 @@ class _Generator:
     # ------------------------------------------------------------------ the file
     def run(self) -> str:
         self.world()
-        # About 3% of the clauses go to positions blocks (at least a few, at least one block).
+        # About 3% of the clauses go to positions blocks (at least a few, at least one block),
+        # unless the caller fixes their number: parties do not multiply as drafts do.
         pos_budget = min(self.n, max(min(self.n, 4), self.n * 3 // 100))
+        if self.position_clauses is not None:
+            pos_budget = min(self.n, self.position_clauses)
         positions = self.positions(pos_budget)
         self.remaining = self.n - pos_budget
         self.previous_plan = None
@@ -654,9 +658,13 @@ class _Generator:
         return "\n".join(self.out) + "\n"
 
 
-def generate_plan(n_clauses: int, seed: int = 0) -> str:
-    """A realistic, deterministic .plan source holding exactly ``n_clauses`` clauses."""
-    return _Generator(n_clauses, seed).run()
+def generate_plan(n_clauses: int, seed: int = 0, position_clauses: int | None = None) -> str:
+    """A realistic, deterministic .plan source holding exactly ``n_clauses`` clauses.
+
+    ``position_clauses`` fixes how many of them stand in positions blocks (red lines
+    and ideals); by default it is about 3% of them.
+    """
+    return _Generator(n_clauses, seed, position_clauses).run()
 
 
 def main(argv: list[str]) -> int:
