@@ -125,6 +125,10 @@ def check(paths: list[str], positions: list[str] = (), options: CheckOptions | N
     diagnostics += redline_diagnostics
     comments = {path: result.comments for path, result in program.files.items()}
     diagnostics = apply_suppressions(diagnostics, comments)
+    # In a file with syntax errors the tree is partial: what the checker says of the
+    # missing pieces would be noise, so only its syntax errors are reported.
+    broken = {path for path, result in program.files.items() if not result.ok}
+    diagnostics = [d for d in diagnostics if d.span.file not in broken or d.code[0] in "SF"]
     return CheckResult(
         files={path: result.text for path, result in program.files.items()},
         diagnostics=sort_diagnostics(diagnostics),

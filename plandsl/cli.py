@@ -26,6 +26,9 @@ _EPILOG = """\
 examples:
   plandsl parse examples/ukraine-2025/us-28-point.plan
   plandsl parse examples/ --format json > ast.json
+  plandsl check examples/ukraine-2025    # plans against every red line, one report
+  plandsl check plans/ --format sarif > plandsl.sarif
+  plandsl explain S101                   # what a diagnostic code means, with examples
   plandsl fmt examples/                  # rewrite files in the canonical layout
   plandsl fmt --check --diff plans/      # in CI: fail if any file is not formatted
   cat draft.plan | plandsl fmt -         # format standard input to standard output
@@ -44,6 +47,11 @@ class Options:
     check: bool = False
     diff: bool = False
     max_file_size_mib: float = 16.0
+    positions: list[str] = field(default_factory=list)
+    error_on: str = "error"
+    redline_severity: str = "warning"
+    code: str | None = None
+    list_codes: bool = False
 
     @property
     def max_bytes(self) -> int:
@@ -102,6 +110,42 @@ def build_argument_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--check", action="store_true",
                      help="write nothing; exit 1 and name the files that would change")
     fmt.add_argument("--diff", action="store_true", help="write nothing; print what would change as a diff")
+
+    check = _command(
+        commands, "check", "check plans for consistency and against every party's red lines",
+        "Check .plan files as one program: syntax, names, the consistency of every plan,\n"
+        "and every red line of every party judged against every plan. Directories are\n"
+        "searched for *.plan files; '-' reads standard input. All the files give one\n"
+        "report: one text log, one JSON document or one SARIF run. Exits 1 when a\n"
+        "diagnostic reaches --error-on.",
+        ["plandsl check examples/ukraine-2025",
+         "plandsl check plans/us-28-point.plan --positions positions/",
+         "plandsl check plans/ --format json > report.json",
+         "plandsl check plans/ --format sarif > plandsl.sarif     # for GitHub code scanning",
+         "plandsl check plans/ --format github                    # annotations in GitHub Actions",
+         "plandsl check plans/ --error-on warning --redline-severity error"])
+    check.add_argument("--positions", nargs="+", action="extend", default=[], metavar="FILE",
+                       help="files or directories with the parties' positions (red lines and ideals); "
+                            "put them after the plans, or write --positions=FILE")
+    check.add_argument("--format", dest="output_format", choices=("text", "json", "sarif", "github"),
+                       default="text",
+                       help="text (default): diagnostics, red-line verdicts, spectrum, summary; json: one "
+                            "document; sarif: SARIF 2.1.0 for code scanning; github: workflow annotations, "
+                            "then the text report")
+    check.add_argument("--error-on", choices=("warning", "error"), default="error",
+                       help="exit 1 when a diagnostic is at least this severe (default: error)")
+    check.add_argument("--redline-severity", choices=("error", "warning", "info"), default="warning",
+                       help="the severity of a violated red line (default: warning)")
+
+    explain = commands.add_parser(
+        "explain", help="explain a diagnostic code, with examples",
+        description="Show what a diagnostic code means: its name, title, default severity,\n"
+                    "explanation, and an example that triggers it with its fix.",
+        epilog="examples:\n  plandsl explain S101\n  plandsl explain unexpected-token\n  plandsl explain --list\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    explain.add_argument("code", nargs="?", metavar="CODE", help="a code (S101) or its name (unexpected-token)")
+    explain.add_argument("--list", dest="list_codes", action="store_true",
+                         help="list every code with its severity and title")
     return parser
 
 
@@ -120,6 +164,12 @@ def main(argv: list[str] | None = None) -> int:
         if options.command == "fmt":
             from plandsl.commands import run_fmt
             return run_fmt(options)
+        if options.command == "check":
+            from plandsl.commands import run_check
+            return run_check(options)
+        if options.command == "explain":
+            from plandsl.commands import run_explain
+            return run_explain(options)
     except KeyboardInterrupt:
         print("plandsl: interrupted", file=sys.stderr)
         return EXIT_ERROR

@@ -24,12 +24,20 @@ class _InternalError(Exception):
 
 @contextmanager
 def _processing(where: str):
-    """Turn an unexpected exception into an internal error that names the file."""
+    """Turn an unexpected exception into an internal error that names the file.
+
+    An unreadable input (:class:`plandsl.loader.InputError`) is the user's problem,
+    not ours: it passes through, to be reported as such.
+    """
     try:
         yield
     except (OSError, KeyboardInterrupt, _InternalError):
         raise
     except Exception as error:  # noqa: BLE001 - any bug of ours must not show a traceback
+        from plandsl.loader import InputError
+
+        if isinstance(error, InputError):
+            raise
         raise _InternalError(where, error) from error
 
 
@@ -206,3 +214,74 @@ def _with_line_endings(formatted: str, original: str) -> str:
     if first > 0 and original[first - 1] == "\r":
         return formatted.replace("\n", "\r\n")
     return formatted
+
+
+# ============================================================================
+# plandsl check
+# ============================================================================
+
+
+def _named(paths: list[str], most: int = 5) -> str:
+    """The inputs as the user gave them, in a message short enough to read."""
+    shown = ", ".join(paths[:most])
+    return shown + (f" and {len(paths) - most} more" if len(paths) > most else "")
+
+
+def run_check(options: Options) -> int:
+    """``plandsl check``: every plan against the rules and every red line, as one report.
+
+    The report is built whole in memory and written only when complete: a failure
+    (exit 2) leaves nothing on standard output.
+    """
+    from plandsl.check import CheckOptions, check
+    from plandsl.loader import InputError
+    from plandsl.report import render
+
+    paths = _inputs(options)
+    if paths is None:
+        return _fail("no .plan files found in " + ", ".join(options.paths))
+    positions = expand_paths(options.positions)
+    if options.positions and not positions:
+        return _fail("no .plan files found in " + ", ".join(options.positions))
+    check_options = CheckOptions(redline_severity=Severity(options.redline_severity),
+                                 error_on=Severity(options.error_on), max_bytes=options.max_bytes)
+    try:
+        stdin = _read_stdin() if "-" in paths or "-" in positions else None
+        with _processing(_named(options.paths + options.positions)):
+            result = check(paths, positions, check_options, stdin)
+            report = render(result, options.output_format)
+    except InputError as error:
+        return _fail(str(error))
+    except _InternalError as error:
+        return _fail(str(error))
+    except OSError as error:
+        return _fail(f"cannot read the input: {error.strerror or error}")
+    sys.stdout.write(report)
+    sys.stdout.flush()
+    return EXIT_PROBLEMS if result.failed else EXIT_OK
+
+
+# ============================================================================
+# plandsl explain
+# ============================================================================
+
+
+def run_explain(options: Options) -> int:
+    """``plandsl explain CODE`` and ``plandsl explain --list``: the code registry for people."""
+    from plandsl.report import explain, find_code, list_codes, suggest_codes
+
+    if options.list_codes == (options.code is not None):
+        print("usage: plandsl explain CODE | plandsl explain --list", file=sys.stderr)
+        return _fail("give one code, or --list")
+    if options.list_codes:
+        sys.stdout.write(list_codes())
+        return EXIT_OK
+    code = find_code(options.code)
+    if code is None:
+        close = suggest_codes(options.code)
+        quoted = [f"'{c}'" for c in close]
+        alternatives = ", ".join(quoted[:-1]) + " or " + quoted[-1] if len(quoted) > 1 else "".join(quoted)
+        hint = f"; did you mean {alternatives}?" if close else ""
+        return _fail(f"unknown code '{options.code}'{hint} ('plandsl explain --list' lists every code)")
+    sys.stdout.write(explain(code))
+    return EXIT_OK

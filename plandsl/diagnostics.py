@@ -71,7 +71,8 @@ def render_text(diagnostic: Diagnostic, source_lines: list[str] | None) -> str:
     underline to the span's end (or to the line's end for multi-line spans), then the hint.
     """
     s = diagnostic.span
-    out = [f"{s.file}:{s.line}:{s.column}: {diagnostic.severity.value}: {diagnostic.message} [{diagnostic.code}]"]
+    message = _printable(diagnostic.message)
+    out = [f"{s.file}:{s.line}:{s.column}: {diagnostic.severity.value}: {message} [{diagnostic.code}]"]
     if source_lines is not None and 1 <= s.line <= len(source_lines):
         line = source_lines[s.line - 1].rstrip("\r\n")
         gutter = f"{s.line:>5} | "
@@ -86,8 +87,19 @@ def render_text(diagnostic: Diagnostic, source_lines: list[str] | None) -> str:
         out.append(gutter + shown)
         out.append(" " * (len(gutter) - 2) + "| " + " " * start + "^" + "~" * max(width - 1, 0))
     if diagnostic.hint:
-        out.append(f"  hint: {diagnostic.hint}")
+        out.append(f"  hint: {_printable(diagnostic.hint)}")
     return "\n".join(out)
+
+
+def _printable(text: str) -> str:
+    """User text inside a message, with line breaks and control characters escaped.
+
+    A message is one line: a newline from a quoted text in a plan must not start a
+    line of its own, which a CI log could read as a command.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 # Lines longer than this are cut around nothing clever: the caret may point past

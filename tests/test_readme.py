@@ -14,7 +14,7 @@ BLOCKS = re.findall(r"```(\w*)\n(.*?)```", README, re.S)
 
 def test_readme_opens_with_the_install_and_test_commands():
     first, second = BLOCKS[0][1].strip(), BLOCKS[1][1].strip()
-    assert "pip install ." in first and "plandsl parse examples/" in first
+    assert "pip install ." in first and "plandsl check examples/" in first
     assert "pip install -e '.[test]'" in second and "pytest" in second
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert second in ci, ".ci/run must run exactly the README's test command"
