@@ -33,6 +33,16 @@ class Span(NamedTuple):
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"
 
+    def head(self) -> "Span":
+        """Where a block starts: the span itself on one line, else its first character.
+
+        Diagnostics about a whole block (a point, a declaration) point there rather
+        than underline every line of it.
+        """
+        if self.end_line == self.line:
+            return self
+        return self._replace(end_line=self.line, end_column=self.column + 1)
+
 
 NO_SPAN = Span("<unknown>", 0, 0, 0, 0)
 

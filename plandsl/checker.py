@@ -16,37 +16,9 @@ from decimal import Decimal
 
 from plandsl import ast
 from plandsl.diagnostics import Diagnostic, Severity
-from plandsl.model import Model
-from plandsl.quantities import (INFINITY, bounds, date_range, days, is_currency, is_distance, is_time, meet, scale,
-                                show, unit_of, widen)
-
-NEGATIVE = frozenset({"shall not", "shall never", "may not"})
-
-
-@dataclass(frozen=True, slots=True)
-class Occurrence:
-    """A clause where it stands in a plan: its point and, if any, its option."""
-
-    clause: ast.Clause
-    point: int
-    option: str | None
-    order: int
-
-    @property
-    def negative(self) -> bool:
-        """True for bans: shall not, shall never, may not."""
-        return self.clause.modality in NEGATIVE
-
-    def excludes(self, other: "Occurrence") -> bool:
-        """True when the two stand in different options of one point: never both in force."""
-        return (self.point == other.point and self.option is not None and other.option is not None
-                and self.option != other.option)
-
-    @property
-    def where(self) -> str:
-        """'point 3' or 'point 3 option b', for messages."""
-        return f"point {self.point}" + (f" option {self.option}" if self.option else "")
-
+from plandsl.model import Model, PlacedClause, plan_clauses
+from plandsl.quantities import (INFINITY, bounds, cap_range, date_range, days, is_currency, is_distance, is_time,
+                                meet, scale, show, unit_of, widen)
 
 def check_plans(model: Model) -> list[Diagnostic]:
     """Run every consistency rule on every plan of the model."""
@@ -61,22 +33,13 @@ class _PlanChecker:
         self.model = model
         self.plan = plan
         self.found = found
-        self.occurrences: list[Occurrence] = []
-        for item in plan.items:
-            if isinstance(item, ast.Point):
-                self._collect(item.items, item.number, None)
-
-    def _collect(self, items, point: int, option: str | None) -> None:
-        for item in items:
-            if isinstance(item, ast.Clause):
-                self.occurrences.append(Occurrence(item, point, option, len(self.occurrences)))
-            elif isinstance(item, ast.Option):
-                self._collect(item.items, point, item.label)
+        self.occurrences = plan_clauses(plan)
 
     def report(self, code: str, severity: Severity, message: str, span: ast.Span, hint: str | None = None):
         self.found.append(Diagnostic(code, severity, message, span, hint))
 
-    def of(self, action_type: type) -> list[Occurrence]:
+    def of(self, action_type: type) -> list[PlacedClause]:
+        """The plan's clauses of one action kind."""
         return [o for o in self.occurrences if isinstance(o.clause.action, action_type)]
 
     def run(self) -> None:
@@ -99,7 +62,7 @@ class _PlanChecker:
         last = 0
         for item in self.plan.items:
             if isinstance(item, ast.Point):
-                numbers, span = [item.number], _first_line(item.span)
+                numbers, span = [item.number], item.span.head()
             elif isinstance(item, ast.UnknownPoints):
                 numbers, span = list(range(item.first, item.last + 1))[:100_000], item.span
                 if item.last < item.first:
@@ -129,17 +92,17 @@ class _PlanChecker:
         if len(agreed) > 1:
             labels = ", ".join(o.label for o in agreed)
             self.report("C419", Severity.ERROR, f"point {point.number} has {len(agreed)} options agreed at once "
-                        f"({labels})", _first_line(agreed[1].span), "only one wording of a point can be agreed")
+                        f"({labels})", agreed[1].span.head(), "only one wording of a point can be agreed")
         status = _status(self.plan)
         if options and not agreed and status in ("agreed", "signed"):
             self.report("C420", Severity.WARNING, f"the plan is {status}, but no option of point {point.number} "
-                        "is agreed", _first_line(point.span), "mark the wording that was agreed: 'option a agreed'")
+                        "is agreed", point.span.head(), "mark the wording that was agreed: 'option a agreed'")
         if not point.items:
-            self.report("C421", Severity.WARNING, f"point {point.number} says nothing", _first_line(point.span),
+            self.report("C421", Severity.WARNING, f"point {point.number} says nothing", point.span.head(),
                         "add its clauses, its text, or 'unknown;' if its content is not known")
 
     def labels(self) -> None:
-        seen: dict[str, Occurrence] = {}
+        seen: dict[str, PlacedClause] = {}
         for occurrence in self.occurrences:
             label = occurrence.clause.label
             if label is None:
@@ -179,7 +142,7 @@ class _PlanChecker:
     # ---------------------------------------------------------------- territory
 
     def cessions(self) -> None:
-        ceded: dict[str, list[tuple[Occurrence, ast.Ref]]] = {}
+        ceded: dict[str, list[tuple[PlacedClause, ast.Ref]]] = {}
         cessions = [o for o in self.of(ast.Cede) if not o.negative]
         for occurrence in cessions:
             for region in occurrence.clause.action.regions:
@@ -206,7 +169,7 @@ class _PlanChecker:
                                     f"here, but {other.where} cedes '{name}', part of it", region.span,
                                     "a region cannot both change hands and stay frozen")
 
-    def _ceded_elsewhere(self, occurrence: Occurrence, region: ast.Ref, recipient: str, ceded) -> None:
+    def _ceded_elsewhere(self, occurrence: PlacedClause, region: ast.Ref, recipient: str, ceded) -> None:
         for name in [region.name, *self.model.ancestors(region.name)]:
             for other, other_region in ceded.get(name, ()):
                 if other is occurrence or other.excludes(occurrence):
@@ -224,7 +187,7 @@ class _PlanChecker:
                                 f"{other.where}{via}", region.span, "say it once")
                 return
 
-    def _ceded_by_holder(self, occurrence: Occurrence, region: ast.Ref, cede: ast.Cede) -> None:
+    def _ceded_by_holder(self, occurrence: PlacedClause, region: ast.Ref, cede: ast.Cede) -> None:
         if cede.legal_status == "de jure" or not occurrence.clause.subjects:
             return  # legal title can pass from a party that does not hold the ground
         holdings = self._holdings(region.name)
@@ -253,7 +216,7 @@ class _PlanChecker:
     # ---------------------------------------------------------------- forces
 
     def caps(self) -> None:
-        by_force: dict[str, list[tuple[Occurrence, ast.Limit]]] = {}
+        by_force: dict[str, list[tuple[PlacedClause, ast.Limit]]] = {}
         for occurrence in self.of(ast.Exceed):
             if occurrence.clause.modality not in ("shall not", "shall never"):
                 continue
@@ -275,17 +238,6 @@ class _PlanChecker:
             if len(parts) > 1:
                 self._sum_of_sub_caps(parent, parent_caps, parts, by_force)
 
-    def cap_range(self, force: str, limit: ast.Limit, strength: ast.Estimate | None):
-        """The range of personnel (or units) a cap allows, or None when it cannot be told."""
-        if limit.amount is not None:
-            return bounds(limit.amount)
-        if limit.share is not None:
-            share, base = bounds(limit.share), bounds(strength)
-            if share is None or base is None:
-                return None
-            return scale(base, share)
-        return None
-
     def _cap_against_strength(self, force, occurrence, limit: ast.Limit, strength) -> None:
         if limit.share is not None and isinstance(limit.share.amount, ast.Fraction):
             fraction = limit.share.amount
@@ -293,7 +245,7 @@ class _PlanChecker:
                 self.report("C406", Severity.ERROR, f"a cap of {fraction.numerator}/{fraction.denominator} of "
                             "strength is more than the force has", limit.span, "a share of strength is at most 1")
                 return
-        cap = self.cap_range(force, limit, strength)
+        cap = cap_range(limit, strength)
         current = bounds(strength)
         if limit.amount is not None and limit.share is not None and current is not None:
             stated, expected = bounds(limit.amount), scale(current, bounds(limit.share))
@@ -307,9 +259,9 @@ class _PlanChecker:
                         "a cap has effect only below the force's strength")
 
     def _caps_agree(self, force, caps, strength) -> None:
-        by_deadline: dict[object, tuple[Occurrence, tuple]] = {}
+        by_deadline: dict[object, tuple[PlacedClause, tuple]] = {}
         for occurrence, limit in caps:
-            cap = self.cap_range(force, limit, strength)
+            cap = cap_range(limit, strength)
             if cap is None:
                 continue
             key = _deadline(occurrence.clause)
@@ -324,7 +276,7 @@ class _PlanChecker:
     def _phases(self, force, caps, strength) -> None:
         phased = []
         for occurrence, limit in caps:
-            key, cap = _deadline(occurrence.clause), self.cap_range(force, limit, strength)
+            key, cap = _deadline(occurrence.clause), cap_range(limit, strength)
             if key is not None and cap is not None:
                 phased.append((key, occurrence, limit, cap))
         for kind in ("date", "days"):
@@ -337,9 +289,9 @@ class _PlanChecker:
 
     def _sub_caps(self, force, caps, parent, parent_caps) -> None:
         for occurrence, limit in caps:
-            cap = self.cap_range(force, limit, self.model.strength(force))
+            cap = cap_range(limit, self.model.strength(force))
             for other, parent_limit in parent_caps:
-                whole = self.cap_range(parent, parent_limit, self.model.strength(parent))
+                whole = cap_range(parent_limit, self.model.strength(parent))
                 if (cap and whole and _deadline(occurrence.clause) == _deadline(other.clause)
                         and not other.excludes(occurrence) and cap[0] > whole[1]):
                     self.report("C408", Severity.ERROR, f"the cap on '{force}' ({_show_range(cap)}) is above the cap "
@@ -348,13 +300,13 @@ class _PlanChecker:
 
     def _sum_of_sub_caps(self, parent, parent_caps, parts, by_force) -> None:
         for other, parent_limit in parent_caps:
-            whole = self.cap_range(parent, parent_limit, self.model.strength(parent))
+            whole = cap_range(parent_limit, self.model.strength(parent))
             if whole is None:
                 continue
             deadline = _deadline(other.clause)
             total = Decimal(0)
             for part in parts:
-                ranges = [self.cap_range(part, limit, self.model.strength(part)) for occurrence, limit in by_force[part]
+                ranges = [cap_range(limit, self.model.strength(part)) for occurrence, limit in by_force[part]
                           if _deadline(occurrence.clause) == deadline and not occurrence.excludes(other)]
                 lows = [r[0] for r in ranges if r is not None]
                 total += min(lows) if lows else 0
@@ -365,20 +317,20 @@ class _PlanChecker:
     # ---------------------------------------------------------------- assets
 
     def assets(self) -> None:
-        by_pool: dict[str, list[Occurrence]] = {}
+        by_pool: dict[str, list[PlacedClause]] = {}
         for occurrence in self.of(ast.Allocate):
             if not occurrence.negative:
                 by_pool.setdefault(occurrence.clause.action.pool.name, []).append(occurrence)
         for pool, allocations in by_pool.items():
             self._allocations(pool, allocations)
-        by_fund: dict[str, list[Occurrence]] = {}
+        by_fund: dict[str, list[PlacedClause]] = {}
         for occurrence in self.of(ast.ReceiveProfits):
             if not occurrence.negative:
                 by_fund.setdefault(occurrence.clause.action.source.name, []).append(occurrence)
         for fund, receipts in by_fund.items():
             self._profit_shares(fund, receipts)
 
-    def _allocations(self, pool: str, allocations: list[Occurrence]) -> None:
+    def _allocations(self, pool: str, allocations: list[PlacedClause]) -> None:
         amount = self.model.pool_amount(pool)
         whole = bounds(amount)
         low_total, share_total, remainder = Decimal(0), Decimal(0), None
@@ -419,7 +371,7 @@ class _PlanChecker:
                         f"more than the pool holds ({_show_range(whole)})", last.span,
                         "lower an allocation, or correct the pool's amount")
 
-    def _profit_shares(self, fund: str, receipts: list[Occurrence]) -> None:
+    def _profit_shares(self, fund: str, receipts: list[PlacedClause]) -> None:
         total = Decimal(0)
         for occurrence in receipts:
             share = occurrence.clause.action.share
@@ -435,8 +387,8 @@ class _PlanChecker:
     # ---------------------------------------------------------------- bans and permissions
 
     def bans(self) -> None:
-        bans: dict[tuple, list[Occurrence]] = {}
-        permissions: dict[tuple, list[Occurrence]] = {}
+        bans: dict[tuple, list[PlacedClause]] = {}
+        permissions: dict[tuple, list[PlacedClause]] = {}
         for occurrence in self.occurrences:
             key = _action_key(occurrence.clause.action)
             if key is None:
@@ -498,10 +450,10 @@ class _PlanChecker:
     def sequencing(self) -> None:
         """C418: clauses that wait on each other ('a upon b', 'b upon a') can never start."""
         labels = {o.clause.label: o for o in self.occurrences if o.clause.label}
-        by_point: dict[int, list[Occurrence]] = {}
+        by_point: dict[int, list[PlacedClause]] = {}
         for occurrence in self.occurrences:
             by_point.setdefault(occurrence.point, []).append(occurrence)
-        waits: dict[int, list[Occurrence]] = {}
+        waits: dict[int, list[PlacedClause]] = {}
         for occurrence in self.occurrences:
             targets = []
             for modifier in occurrence.clause.modifiers:
@@ -608,14 +560,14 @@ def _action_key(action) -> tuple | None:
     return None
 
 
-def _cycles(occurrences: list[Occurrence], waits: dict[int, list[Occurrence]]) -> list[list[Occurrence]]:
+def _cycles(occurrences: list[PlacedClause], waits: dict[int, list[PlacedClause]]) -> list[list[PlacedClause]]:
     """Each cycle of the 'waits on' graph once, found without recursion."""
     state: dict[int, int] = {}  # 1: on the current path, 2: done
-    found: list[list[Occurrence]] = []
+    found: list[list[PlacedClause]] = []
     for root in occurrences:
         if state.get(root.order):
             continue
-        path: list[Occurrence] = []
+        path: list[PlacedClause] = []
         stack = [(root, iter(waits.get(root.order, ())))]
         state[root.order] = 1
         path.append(root)
@@ -637,11 +589,6 @@ def _cycles(occurrences: list[Occurrence], waits: dict[int, list[Occurrence]]) -
                 path.pop()
                 stack.pop()
     return found
-
-
-def _first_line(span: ast.Span) -> ast.Span:
-    return span if span.end_line == span.line else ast.Span(span.file, span.line, span.column, span.line,
-                                                              span.column + 1)
 
 
 def _show_range(range_) -> str:

@@ -176,14 +176,8 @@ class _Loader:
         if key in self.reported_duplicates:
             return
         self.reported_duplicates.add(key)
-        self._report("F203", f"'{name}' is declared twice{scope}; first at {where}", _name_span(node),
+        self._report("F203", f"'{name}' is declared twice{scope}; first at {where}", node.span.head(),
                      "give one of them another name")
-
-
-def _name_span(node: ast.Node) -> ast.Span:
-    """The span of a statement's first line: the place a user looks for its name."""
-    s = node.span
-    return ast.Span(s.file, s.line, s.column, s.line, s.column + 1) if s.end_line != s.line else s
 
 
 def _read(path: Path, max_bytes: int) -> bytes:

@@ -206,6 +206,50 @@ class Model:
         return None
 
 
+NEGATIVE_MODALITIES = frozenset({"shall not", "shall never", "may not"})
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedClause:
+    """A clause of a plan where it stands: its point and, inside brackets, its option."""
+
+    clause: ast.Clause
+    point: int
+    option: str | None
+    agreed: bool
+    order: int
+
+    @property
+    def negative(self) -> bool:
+        """True for bans: shall not, shall never, may not."""
+        return self.clause.modality in NEGATIVE_MODALITIES
+
+    def excludes(self, other: "PlacedClause") -> bool:
+        """True when the two stand in different options of one point: never both in force."""
+        return (self.point == other.point and self.option is not None and other.option is not None
+                and self.option != other.option)
+
+    @property
+    def where(self) -> str:
+        """'point 3' or 'point 3 option b', for messages."""
+        return f"point {self.point}" + (f" option {self.option}" if self.option else "")
+
+
+def plan_clauses(plan: ast.Plan) -> list[PlacedClause]:
+    """Every clause of a plan in order, those of every bracketed option included."""
+    found: list[PlacedClause] = []
+    for item in plan.items:
+        if isinstance(item, ast.Point):
+            for inner in item.items:
+                if isinstance(inner, ast.Clause):
+                    found.append(PlacedClause(inner, item.number, None, True, len(found)))
+                elif isinstance(inner, ast.Option):
+                    for clause in inner.items:
+                        if isinstance(clause, ast.Clause):
+                            found.append(PlacedClause(clause, item.number, inner.label, inner.agreed, len(found)))
+    return found
+
+
 def amount_value(estimate: ast.Estimate | None) -> Decimal | None:
     """The number an estimate states (for quantities, with its scale), or None."""
     if estimate is None or estimate.amount is None:
@@ -426,7 +470,7 @@ class _Resolver:
                     if self.model.declarations.get(statement.name) is statement:
                         self.report("N303", Severity.WARNING,
                                     f"{_KIND_WORDS.get(statement.kind, statement.kind)} '{statement.name}' "
-                                    "is declared but never used", _first_line(statement.span),
+                                    "is declared but never used", statement.span.head(),
                                     "remove it, or refer to it")
 
 
@@ -471,11 +515,6 @@ def _ref_fields(kind: type) -> tuple[str, ...]:
     if names is None:
         names = _REF_FIELDS[kind] = tuple(name for (k, name) in _REF_KINDS if k is kind)
     return names
-
-
-def _first_line(span: ast.Span) -> ast.Span:
-    return span if span.end_line == span.line else ast.Span(span.file, span.line, span.column, span.line,
-                                                              span.column + 1)
 
 
 def _declaration_example(kinds: frozenset[str], name: str) -> str:

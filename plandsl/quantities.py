@@ -46,6 +46,18 @@ def scale(range_: tuple[Decimal, Decimal], factor: tuple[Decimal, Decimal]) -> t
     return low, high
 
 
+def cap_range(limit: ast.Limit, strength: ast.Estimate | None) -> tuple[Decimal, Decimal] | None:
+    """The range of personnel (or units) a cap allows; a share of strength needs the strength."""
+    if limit.amount is not None:
+        return bounds(limit.amount)
+    if limit.share is not None:
+        share, base = bounds(limit.share), bounds(strength)
+        if share is None or base is None:
+            return None
+        return scale(base, share)
+    return None
+
+
 def meet(a: tuple[Decimal, Decimal], b: tuple[Decimal, Decimal]) -> bool:
     """True when two ranges share a value."""
     return a[0] <= b[1] and b[0] <= a[1]

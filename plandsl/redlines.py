@@ -23,14 +23,13 @@ and a verdict that changes with it is reported for that option.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from plandsl import ast
 from plandsl.check import SpectrumEntry, Verdict
 from plandsl.diagnostics import Diagnostic, Severity
-from plandsl.model import Model
-from plandsl.quantities import INFINITY, bounds, meet, show
+from plandsl.model import Model, PlacedClause, plan_clauses
+from plandsl.quantities import INFINITY, bounds, cap_range, meet, show
 
 SATISFIED, VIOLATED, NOT_ADDRESSED = "satisfied", "violated", "not addressed"
 
@@ -45,23 +44,13 @@ _IMPLIES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class _InForce:
-    """A clause of a plan, where it stands."""
-
-    clause: ast.Clause
-    point: int
-    option: str | None  # None outside options
-    agreed: bool
-
-
 def evaluate(model: Model, severity: Severity) -> tuple[list[Verdict], list[SpectrumEntry], list[Diagnostic]]:
     """Judge every red line in ``model.positions`` against every plan in ``model.plans``."""
     verdicts: list[Verdict] = []
     diagnostics: list[Diagnostic] = []
     spectrum: list[SpectrumEntry] = []
     for plan in model.plans.values():
-        clauses = _clauses(plan)
+        clauses = plan_clauses(plan)
         judge = _Judge(model, plan, clauses)
         for positions in model.positions:
             for redline in (i for i in positions.items if isinstance(i, ast.RedLine)):
@@ -72,27 +61,14 @@ def evaluate(model: Model, severity: Severity) -> tuple[list[Verdict], list[Spec
     return verdicts, spectrum, diagnostics
 
 
-def _clauses(plan: ast.Plan) -> list[_InForce]:
-    found = []
-    for item in plan.items:
-        if isinstance(item, ast.Point):
-            for inner in item.items:
-                if isinstance(inner, ast.Clause):
-                    found.append(_InForce(inner, item.number, None, True))
-                elif isinstance(inner, ast.Option):
-                    found.extend(_InForce(c, item.number, inner.label, inner.agreed)
-                                 for c in inner.items if isinstance(c, ast.Clause))
-    return found
-
-
 class _Judge:
     """Matches predicates against one plan's clauses."""
 
-    def __init__(self, model: Model, plan: ast.Plan, clauses: list[_InForce]):
+    def __init__(self, model: Model, plan: ast.Plan, clauses: list[PlacedClause]):
         self.model = model
         self.plan = plan
         self.clauses = clauses
-        self.by_action: dict[type, list[_InForce]] = {}
+        self.by_action: dict[type, list[PlacedClause]] = {}
         for entry in clauses:
             self.by_action.setdefault(type(entry.clause.action), []).append(entry)
         self.alternatives = sorted({(c.point, c.option) for c in clauses if c.option is not None and not c.agreed})
@@ -113,7 +89,7 @@ class _Judge:
                     found.append(alternative)
         return found
 
-    def _candidates(self, predicate) -> list[_InForce]:
+    def _candidates(self, predicate) -> list[PlacedClause]:
         """The plan's clauses of the kinds a predicate can match or be addressed by."""
         if isinstance(predicate, ast.Holds):
             return [c for kind in (ast.Cede, ast.Withdraw, ast.Freeze) for c in self.by_action.get(kind, ())]
@@ -134,7 +110,7 @@ class _Judge:
         self.spans[key] = spans[0] if spans else None
         return Verdict(self.plan.name, party, redline.name, redline.title, verdict, points, explanation, option)
 
-    def requirement(self, requirement: ast.Requirement, in_force: list[_InForce]):
+    def requirement(self, requirement: ast.Requirement, in_force: list[PlacedClause]):
         """(verdict, deciding clauses, sentence) for one require/forbid."""
         predicate = requirement.predicate
         if isinstance(predicate, ast.Holds):
@@ -205,12 +181,12 @@ class _Judge:
         if wanted.amount is None and wanted.share is None:
             return True  # "exceed any": every cap
         strength = self.model.strength(subjects[0].name) if subjects else None
-        have = _cap_range(given, strength)
+        have = cap_range(given, strength)
         if have is None:
             return False
         if wanted.amount is not None:
             return _within(have, wanted.amount, wanted.amount.amount.value if wanted.amount.amount else None)
-        target = _cap_range(ast.Limit(None, wanted.share), strength)
+        target = cap_range(ast.Limit(None, wanted.share), strength)
         return target is not None and _within(have, wanted.share, None, target)
 
     def addresses(self, pattern: ast.Clause, clause: ast.Clause) -> bool:
@@ -230,7 +206,7 @@ class _Judge:
 
     # ---------------------------------------------------------------- outcomes
 
-    def holds(self, kind: str, predicate: ast.Holds, in_force: list[_InForce]):
+    def holds(self, kind: str, predicate: ast.Holds, in_force: list[PlacedClause]):
         """Who holds each part of the regions once the plan's cessions and withdrawals are done."""
         model = self.model
         leaves = set().union(*(model.leaves(r.name) for r in predicate.regions))
@@ -252,7 +228,7 @@ class _Judge:
             return VIOLATED, touching, f"After {_where(touching)}, {names} holds all of {regions}, which is forbidden."
         return SATISFIED, touching, f"After {_where(touching)}, {names} does not hold all of {regions}."
 
-    def holder_after(self, leaf: str, touching: list[_InForce]) -> str | None:
+    def holder_after(self, leaf: str, touching: list[PlacedClause]) -> str | None:
         """The one party that holds ``leaf`` wholly once the plan is carried out, if any."""
         model = self.model
         holders = {h.party: h.full for h in model.holdings.get(leaf, ())}
@@ -294,14 +270,14 @@ def _diagnostics(verdicts: list[Verdict], judge: _Judge, severity: Severity) -> 
     return found
 
 
-def _spectrum(model: Model, plan: ast.Plan, clauses: list[_InForce]) -> list[SpectrumEntry]:
+def _spectrum(model: Model, plan: ast.Plan, clauses: list[PlacedClause]) -> list[SpectrumEntry]:
     """Where the plan's caps sit between the parties' ideal caps on the same force."""
     ideals: dict[str, dict[str, Decimal]] = {}
     for positions in model.positions:
         for item in positions.items:
             if isinstance(item, ast.Ideal) and isinstance(item.clause.action, ast.Exceed):
                 for subject in item.clause.subjects:
-                    value = _midpoint(_cap_range(item.clause.action.limit, model.strength(subject.name)))
+                    value = _midpoint(cap_range(item.clause.action.limit, model.strength(subject.name)))
                     if value is not None:
                         ideals.setdefault(subject.name, {})[positions.party.name] = value
     entries = []
@@ -315,7 +291,7 @@ def _spectrum(model: Model, plan: ast.Plan, clauses: list[_InForce]) -> list[Spe
         (low_party, low), (high_party, high) = anchors[0], anchors[1]
         caps = [c for c in clauses if c.option is None and isinstance(c.clause.action, ast.Exceed)
                 and any(s.name == force for s in c.clause.subjects) and c.clause.modality in ("shall not", "shall never")]
-        values = [_midpoint(_cap_range(c.clause.action.limit, model.strength(force))) for c in caps]
+        values = [_midpoint(cap_range(c.clause.action.limit, model.strength(force))) for c in caps]
         values = [v for v in values if v is not None]
         plan_value = min(values) if values else None
         position = None
@@ -347,7 +323,7 @@ def _aggregate(judged: list[tuple[str, str]]) -> str:
     return NOT_ADDRESSED
 
 
-def _in_force(entry: _InForce, choice) -> bool:
+def _in_force(entry: PlacedClause, choice) -> bool:
     if entry.option is None:
         return True
     if choice is not None and entry.point == choice[0]:
@@ -379,18 +355,6 @@ _TOPICS = {
 
 def _topic(action) -> tuple[str, ...]:
     return _TOPICS.get(type(action), ())
-
-
-def _cap_range(limit: ast.Limit, strength: ast.Estimate | None):
-    if limit.amount is not None:
-        return bounds(limit.amount)
-    if limit.share is not None:
-        share, base = bounds(limit.share), bounds(strength)
-        if share is None or base is None:
-            return None
-        high = INFINITY if base[1] == INFINITY else base[1] * share[1]
-        return base[0] * share[0], high
-    return None
 
 
 def _within(have, wanted: ast.Estimate, value: Decimal | None, target=None) -> bool:
@@ -435,7 +399,7 @@ def _words(clause: ast.Clause) -> str:
     return head
 
 
-def _where(entries: list[_InForce]) -> str:
+def _where(entries: list[PlacedClause]) -> str:
     points = sorted({e.point for e in entries})
     if len(points) == 1:
         return f"point {points[0]}"
