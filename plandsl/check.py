@@ -109,6 +109,14 @@ def check(paths: list[str], positions: list[str] = (), options: CheckOptions | N
     Never raises on bad input: every problem is a diagnostic. Unreadable input
     files raise :class:`plandsl.loader.InputError` (the CLI's exit code 2).
     """
+    from plandsl.parser import gc_paused
+
+    options = options or CheckOptions()
+    with gc_paused():
+        return _check(paths, positions, options, stdin)
+
+
+def _check(paths, positions, options: CheckOptions, stdin: bytes | None) -> CheckResult:
     from plandsl.checker import check_plans
     from plandsl.files import expand_paths
     from plandsl.loader import load
@@ -116,7 +124,6 @@ def check(paths: list[str], positions: list[str] = (), options: CheckOptions | N
     from plandsl.redlines import evaluate
     from plandsl.suppression import apply_suppressions
 
-    options = options or CheckOptions()
     program = load(expand_paths(list(paths)) + expand_paths(list(positions)), stdin, options.max_bytes)
     trees = [result.tree for result in program.files.values() if result.tree is not None]
     model = build_model(trees)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+from contextlib import contextmanager
 import os
 import re
 import threading
@@ -142,6 +143,23 @@ def build_lark(**options) -> Lark:
 # ============================================================================
 # The AST builder: one short method per grammar rule
 # ============================================================================
+
+
+@contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector for a stage that builds a large tree.
+
+    Parsing and checking make many objects and no garbage cycles: the collector
+    would only walk the growing tree again and again, making the work grow faster
+    than the input.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _token_span(token: Token) -> Span:
@@ -740,12 +758,9 @@ def parse(text: str, path: str = "<input>") -> ParseResult:
     _current.recovery = recovery
     _current.builder_file = path
     tree = None
-    # The parse makes many objects and no garbage cycles: the cyclic collector would
-    # only slow it down, more and more as the file grows.
-    collecting = gc.isenabled()
-    gc.disable()
     try:
-        tree = lark.parse(text, on_error=recovery.on_error)
+        with gc_paused():
+            tree = lark.parse(text, on_error=recovery.on_error)
     except TooDeep as deep:
         token = deep.token
         recovery.diagnostics.append(Diagnostic(
@@ -763,8 +778,6 @@ def parse(text: str, path: str = "<input>") -> ParseResult:
                                                    Span(path, line, column, line, column + 1)))
     finally:
         _current.recovery = None
-        if collecting:
-            gc.enable()
     if tree is not None and not isinstance(tree, ast.PlanFile):
         tree = None
     return ParseResult(path, text, tree, recovery.diagnostics, recovery.comments)
