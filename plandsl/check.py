@@ -86,6 +86,8 @@ class CheckResult:
     verdicts: list[Verdict] = field(default_factory=list)
     spectrum: list[SpectrumEntry] = field(default_factory=list)
     options: CheckOptions = field(default_factory=CheckOptions)
+    #: The semantic model the run built (for documents); not part of any report.
+    model: object = field(default=None, repr=False, compare=False)
 
     @property
     def failed(self) -> bool:
@@ -142,4 +144,5 @@ def _check(paths, positions, options: CheckOptions, stdin: bytes | None) -> Chec
         verdicts=verdicts,
         spectrum=spectrum,
         options=options,
+        model=model,
     )

@@ -18,7 +18,7 @@ from plandsl import ast
 from plandsl.diagnostics import Diagnostic, Severity
 from plandsl.model import Model, PlacedClause, plan_clauses
 from plandsl.quantities import (INFINITY, bounds, cap_range, date_range, days, is_currency, is_distance, is_time,
-                                meet, scale, show, unit_of, widen)
+                                meet, nominal_bounds, scale, show, unit_of, widen)
 
 def check_plans(model: Model) -> list[Diagnostic]:
     """Run every consistency rule on every plan of the model."""
@@ -248,7 +248,7 @@ class _PlanChecker:
         cap = cap_range(limit, strength)
         current = bounds(strength)
         if limit.amount is not None and limit.share is not None and current is not None:
-            stated, expected = bounds(limit.amount), scale(current, bounds(limit.share))
+            stated, expected = bounds(limit.amount), scale(nominal_bounds(strength), bounds(limit.share))
             if stated and not meet(stated, widen(expected)):
                 self.report("C410", Severity.ERROR, f"{_show_range(stated)} is not {_show_limit_share(limit)} of "
                             f"'{force}' ({_show_range(current)}): that would be {_show_range(expected)}", limit.span,

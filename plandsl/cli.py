@@ -29,6 +29,9 @@ examples:
   plandsl check examples/ukraine-2025    # plans against every red line, one report
   plandsl check plans/ --format sarif > plandsl.sarif
   plandsl explain S101                   # what a diagnostic code means, with examples
+  plandsl render plan.plan --to html -o plan.html
+  plandsl compare a.plan b.plan --positions=positions.plan --to md
+  plandsl build --check                  # in CI: fail if a generated document is stale
   plandsl fmt examples/                  # rewrite files in the canonical layout
   plandsl fmt --check --diff plans/      # in CI: fail if any file is not formatted
   cat draft.plan | plandsl fmt -         # format standard input to standard output
@@ -52,6 +55,11 @@ class Options:
     redline_severity: str = "warning"
     code: str | None = None
     list_codes: bool = False
+    to: str = "md"
+    output: str | None = None
+    plan: str | None = None
+    templates: str | None = None
+    project: str = "plandsl.toml"
 
     @property
     def max_bytes(self) -> int:
@@ -137,6 +145,45 @@ def build_argument_parser() -> argparse.ArgumentParser:
     check.add_argument("--redline-severity", choices=("error", "warning", "info"), default="warning",
                        help="the severity of a violated red line (default: warning)")
 
+    render = _command(
+        commands, "render", "write one plan as a document (Markdown, HTML or JSON)",
+        "Write a plan as a numbered document: a title block, the points in prose, bracketed\n"
+        "alternatives, sources as footnotes; with --positions, an annex of red-line verdicts\n"
+        "and findings. Files with errors are not rendered (exit 1).",
+        ["plandsl render examples/ukraine-2025/us-28-point.plan --to md",
+         "plandsl render plan.plan --positions positions.plan --to html -o plan.html",
+         "plandsl render plan.plan --to json | jq .points"])
+    compare = _command(
+        commands, "compare", "put several plans side by side against every red line",
+        "Compare plans: issues by plans, red-line verdicts by plans, what each revision\n"
+        "changed, and where each plan sits between the parties' ideals. Each party's ideal\n"
+        "clauses get a column of their own.",
+        ["plandsl compare us-28-point.plan us-20-point.plan --positions russia.plan ukraine.plan",
+         "plandsl compare plans/ --positions=positions/ --to html -o comparison.html"])
+    for command in (render, compare):
+        command.add_argument("--positions", nargs="+", action="extend", default=[], metavar="FILE",
+                             help="files with the parties' positions; put them after the plans, or write "
+                                  "--positions=FILE")
+        command.add_argument("--to", choices=("md", "html", "json") if command is render else ("md", "html"),
+                             default="md", help="the document's format (default: md)")
+        command.add_argument("-o", "--output", metavar="OUT",
+                             help="write here (atomically) instead of to standard output")
+        command.add_argument("--templates", metavar="DIR",
+                             help="a directory of Jinja templates overriding the shipped ones by name")
+    render.add_argument("--plan", metavar="NAME", help="the plan to render when the files hold several")
+
+    build = commands.add_parser(
+        "build", help="write every document a project file lists; --check finds stale ones",
+        description="Read a project file (plandsl.toml) that lists documents (which plans, which\n"
+                    "positions, which format, where to write) and write them all. With --check,\n"
+                    "write nothing and exit 1 naming every document that is missing or stale.",
+        epilog="examples:\n  plandsl build\n  plandsl build --check            # in CI\n"
+               "  plandsl build --project docs/plandsl.toml\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    build.add_argument("--check", action="store_true", help="write nothing; exit 1 if a document is stale")
+    build.add_argument("--project", default="plandsl.toml", metavar="FILE",
+                       help="the project file (default: plandsl.toml)")
+
     explain = commands.add_parser(
         "explain", help="explain a diagnostic code, with examples",
         description="Show what a diagnostic code means: its name, title, default severity,\n"
@@ -170,6 +217,12 @@ def main(argv: list[str] | None = None) -> int:
         if options.command == "explain":
             from plandsl.commands import run_explain
             return run_explain(options)
+        if options.command in ("render", "compare"):
+            from plandsl.commands import run_document
+            return run_document(options)
+        if options.command == "build":
+            from plandsl.commands import run_build
+            return run_build(options)
     except KeyboardInterrupt:
         print("plandsl: interrupted", file=sys.stderr)
         return EXIT_ERROR

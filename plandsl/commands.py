@@ -285,3 +285,61 @@ def run_explain(options: Options) -> int:
         return _fail(f"unknown code '{options.code}'{hint} ('plandsl explain --list' lists every code)")
     sys.stdout.write(explain(code))
     return EXIT_OK
+
+
+# ============================================================================
+# plandsl render, compare and build
+# ============================================================================
+
+
+def run_document(options: Options) -> int:
+    """``plandsl render`` and ``plandsl compare``: one document, to stdout or a file."""
+    from plandsl.documents import DocumentError, render_comparison, render_plan
+    from plandsl.loader import InputError
+    from plandsl.render import RenderError
+
+    stdin = _read_stdin() if "-" in options.paths else None
+    try:
+        with _processing(", ".join(options.paths)):
+            if options.command == "render":
+                document = render_plan(options.paths, options.positions, options.to, options.plan,
+                                       options.templates, stdin)
+            else:
+                document = render_comparison(options.paths, options.positions, options.to, options.templates)
+    except InputError as error:
+        return _fail(str(error))
+    except (DocumentError, RenderError) as error:
+        print(f"plandsl: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS if isinstance(error, DocumentError) else EXIT_ERROR
+    except _InternalError as error:
+        return _fail(str(error))
+    if options.output:
+        try:
+            write_atomic(options.output, document.text)
+        except OSError as error:
+            return _fail(f"cannot write {options.output}: {error.strerror or error}")
+    else:
+        sys.stdout.write(document.text)
+    return EXIT_OK
+
+
+def run_build(options: Options) -> int:
+    """``plandsl build``: every document of the project file, written or checked."""
+    from plandsl.build import BuildError, build
+
+    try:
+        with _processing(options.project):
+            report = build(options.project, check_only=options.check, progress=sys.stderr)
+    except BuildError as error:
+        print(f"plandsl: {error}", file=sys.stderr)
+        return error.exit_code
+    except _InternalError as error:
+        return _fail(str(error))
+    for path in report.stale:
+        print(f"{'stale' if options.check else 'wrote'} {path}", file=sys.stderr)
+    if options.check and report.stale:
+        print(f"{len(report.stale)} of {report.total} documents are stale; run 'plandsl build'", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"{report.total} documents {'up to date' if options.check else 'built'}"
+          f"{'' if options.check else f', {len(report.stale)} changed'}", file=sys.stderr)
+    return EXIT_OK

@@ -46,12 +46,26 @@ def scale(range_: tuple[Decimal, Decimal], factor: tuple[Decimal, Decimal]) -> t
     return low, high
 
 
+def nominal_bounds(estimate: ast.Estimate | None) -> tuple[Decimal, Decimal] | None:
+    """The range around the figure an estimate names, whatever its qualifier.
+
+    A share is taken of the figure a text names: one-tenth of "more than 800,000"
+    means about 80,000, not anything above 80,000.
+    """
+    if estimate is None or estimate.amount is None:
+        return None
+    value = estimate.amount.value
+    if estimate.qualifier is None:
+        return value, value
+    return value * (1 - ABOUT), value * (1 + ABOUT)
+
+
 def cap_range(limit: ast.Limit, strength: ast.Estimate | None) -> tuple[Decimal, Decimal] | None:
     """The range of personnel (or units) a cap allows; a share of strength needs the strength."""
     if limit.amount is not None:
         return bounds(limit.amount)
     if limit.share is not None:
-        share, base = bounds(limit.share), bounds(strength)
+        share, base = bounds(limit.share), nominal_bounds(strength)
         if share is None or base is None:
             return None
         return scale(base, share)

@@ -1,0 +1,117 @@
+"""``plandsl build``: every document a project file lists, written or checked for staleness.
+
+The project file (``plandsl.toml``) lists documents::
+
+    [[document]]
+    kind = "plan"                       # or "compare"
+    plans = ["examples/ukraine-2025/us-28-point.plan"]
+    positions = ["examples/ukraine-2025/russia.plan"]
+    to = "md"                           # md or html (plan documents also json)
+    output = "examples/ukraine-2025/documents/us-28-point.md"
+    # plan = "us_28_point"              # when the files hold several plans
+    # templates = "templates/"          # overrides, inside the project
+
+Paths are relative to the project file. Every document is made before any is
+written, so a failing document leaves all outputs as they were; each is then
+written atomically, and only when its text changed.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from plandsl.files import write_atomic
+
+
+class BuildError(Exception):
+    """The project cannot be built; ``exit_code`` is 1 for problems in the input, 2 for the rest."""
+
+    def __init__(self, message: str, exit_code: int = 2):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclass
+class BuildReport:
+    """What a build did: how many documents, and which were (or would be) rewritten."""
+
+    total: int = 0
+    stale: list[str] = field(default_factory=list)
+
+
+_KEYS = {"kind", "plans", "positions", "to", "output", "plan", "templates"}
+
+
+def build(project: str | os.PathLike, check_only: bool = False, progress=None) -> BuildReport:
+    """Make every document of ``project``; write the changed ones unless ``check_only``."""
+    from plandsl.documents import DocumentError, render_comparison, render_plan
+    from plandsl.loader import InputError
+    from plandsl.render import RenderError
+
+    project = Path(project)
+    try:
+        settings = tomllib.loads(project.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise BuildError(f"cannot read {project}: {error.strerror or error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise BuildError(f"{project} is not valid TOML: {error}") from None
+    documents = settings.get("document", [])
+    if not isinstance(documents, list) or not documents:
+        raise BuildError(f"{project} lists no [[document]]")
+    base = project.resolve().parent
+    made: list[tuple[Path, str]] = []
+    for index, entry in enumerate(documents, 1):
+        where = f"{project}, document {index}"
+        unknown = set(entry) - _KEYS if isinstance(entry, dict) else set()
+        if not isinstance(entry, dict) or unknown or "output" not in entry or "plans" not in entry:
+            raise BuildError(f"{where}: needs 'plans' and 'output'"
+                             + (f"; unknown keys: {', '.join(sorted(unknown))}" if unknown else ""))
+        plans = [str(base / p) for p in entry["plans"]]
+        positions = [str(base / p) for p in entry.get("positions", [])]
+        templates = str(base / entry["templates"]) if entry.get("templates") else None
+        output = base / entry["output"]
+        if progress is not None and len(documents) > 3:
+            print(f"[{index}/{len(documents)}] {entry['output']}", file=progress)
+        try:
+            with _relative_to(base):
+                if entry.get("kind", "plan") == "compare":
+                    document = render_comparison(plans, positions, entry.get("to", "md"), templates)
+                else:
+                    document = render_plan(plans, positions, entry.get("to", "md"), entry.get("plan"), templates)
+        except InputError as error:
+            raise BuildError(f"{where}: {error}") from None
+        except DocumentError as error:
+            raise BuildError(f"{where}: {error}", exit_code=1) from None
+        except RenderError as error:
+            raise BuildError(f"{where}: {error}") from None
+        made.append((output, document.text))
+    report = BuildReport(total=len(made))
+    for output, text in made:
+        try:
+            current = output.read_text(encoding="utf-8")
+        except OSError:
+            current = None
+        if current != text:
+            report.stale.append(os.path.relpath(output))
+            if not check_only:
+                output.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(output, text)
+    return report
+
+
+class _relative_to:
+    """Run with the project's directory as the working directory, so that documents
+    name files the same way wherever the build is started from."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+
+    def __enter__(self):
+        self.previous = os.getcwd()
+        os.chdir(self.directory)
+
+    def __exit__(self, *exc):
+        os.chdir(self.previous)

@@ -1,0 +1,104 @@
+"""Files -> documents: what ``plandsl render``, ``compare`` and ``build`` produce.
+
+Each function checks the files first (the same :func:`plandsl.check.check` as
+``plandsl check``), refuses to render when they have errors, and returns the
+document as one string: callers write it atomically, or not at all.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from plandsl import ast
+from plandsl.check import CheckOptions, CheckResult, check
+
+
+class DocumentError(Exception):
+    """The document cannot be made: the message says why, in the user's words."""
+
+
+@dataclass
+class Document:
+    """A rendered document and the check run it was made from."""
+
+    text: str
+    result: CheckResult
+
+
+def _checked(paths, positions, stdin=None) -> CheckResult:
+    result = check(list(paths), list(positions), CheckOptions(), stdin)
+    if any(d.severity.value == "error" for d in result.diagnostics):
+        raise DocumentError("the input has errors; run 'plandsl check' to see them")
+    return result
+
+
+def _plans_in(result: CheckResult, paths) -> list[ast.Plan]:
+    """The plans declared in the files a user named (not in files they only use), in order."""
+    from plandsl.files import expand_paths
+    from plandsl.loader import display_path
+
+    wanted = []
+    for path in expand_paths(list(paths)):
+        shown = "<stdin>" if path == "-" else display_path(__import__("pathlib").Path(path))
+        wanted.append(shown)
+    plans = [p for p in result.model.plans.values() if p.span.file in wanted]
+    return sorted(plans, key=lambda p: (wanted.index(p.span.file), p.span.line))
+
+
+def render_plan(paths, positions=(), to: str = "md", plan: str | None = None,
+                templates: str | os.PathLike | None = None, stdin: bytes | None = None) -> Document:
+    """One plan as a document; ``plan`` picks it by name when the files hold several."""
+    from plandsl.render import render
+    from plandsl.views import plan_view
+
+    result = _checked(paths, positions, stdin)
+    plans = _plans_in(result, paths)
+    if plan is not None:
+        plans = [p for p in plans if p.name == plan] or [p for p in result.model.plans.values() if p.name == plan]
+    if not plans:
+        raise DocumentError(f"no plan named '{plan}'" if plan else "the files hold no plan")
+    if len(plans) > 1 and plan is None:
+        names = ", ".join(p.name for p in plans)
+        raise DocumentError(f"the files hold several plans ({names}): choose one with --plan")
+    view = plan_view(result, result.model, plans[0])
+    return Document(render(to, "plan", view, templates), result)
+
+
+def render_comparison(paths, positions=(), to: str = "md", templates: str | os.PathLike | None = None,
+                      ideals: bool = True) -> Document:
+    """The plans in ``paths`` side by side, with each party's ideals as a column of their own."""
+    from plandsl.redlines import evaluate
+    from plandsl.render import render
+    from plandsl.views import comparison_view
+
+    result = _checked(paths, positions)
+    plans = _plans_in(result, paths)
+    if not plans:
+        raise DocumentError("the files hold no plan")
+    model = result.model
+    if ideals:
+        plans += _ideal_plans(model)
+        for pseudo in plans:
+            model.plans.setdefault(pseudo.name, pseudo)
+        verdicts, spectrum, _ = evaluate(model, CheckOptions().redline_severity)
+        result = CheckResult(result.files, result.diagnostics, verdicts, spectrum, result.options, model)
+    view = comparison_view(result, model, plans)
+    return Document(render(to, "compare", view, templates), result)
+
+
+def _ideal_plans(model) -> list[ast.Plan]:
+    """Each party's ideal clauses as a plan of one point, to be compared like a real one."""
+    found = []
+    for positions in model.positions:
+        clauses = tuple(item.clause for item in positions.items if isinstance(item, ast.Ideal))
+        if not clauses:
+            continue
+        party = model.declarations.get(positions.party.name)
+        label = party.label if party and party.label else positions.party.name
+        name = f"{positions.party.name}_ideal"
+        if name in model.plans or any(p.name == name for p in found):
+            continue
+        found.append(ast.Plan(name, f"{label}'s ideal", (ast.Point(1, None, clauses, span=positions.span),),
+                              span=positions.span))
+    return found
