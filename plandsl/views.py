@@ -173,7 +173,7 @@ def comparison_view(result: CheckResult, model: Model, plans: list[ast.Plan]) ->
         "redlines": redlines,
         "changes": [_changes(model, prose, old, new, verdicts) for new in plans for old in plans
                     if _revises(new) == old.name],
-        "spectrum": _spectrum_view(result, plans),
+        "spectrum": _spectrum_view(result, plans, prose),
     }
 
 
@@ -221,8 +221,8 @@ def _changes(model: Model, prose: Prose, old: ast.Plan, new: ast.Plan, verdicts)
             continue
         newer = verdicts.get((new.name, party, redline))
         if newer is not None and newer.verdict != verdict.verdict:
-            flips.append({"party": prose.name(ast.Ref(party)), "id": redline, "before": verdict.verdict,
-                          "after": newer.verdict})
+            flips.append({"party": prose.name(ast.Ref(party)), "id": redline, "title": verdict.title,
+                          "before": verdict.verdict, "after": newer.verdict})
     return {"old": old.title or old.name, "new": new.title or new.name, "rows": rows, "flips": flips,
             "new_has_unknown": unknown}
 
@@ -252,14 +252,21 @@ def _value_change(before, after, prose: Prose) -> str | None:
     return None
 
 
-def _spectrum_view(result: CheckResult, plans: list[ast.Plan]) -> list[dict]:
+def _spectrum_view(result: CheckResult, plans: list[ast.Plan], prose: Prose) -> list[dict]:
     names = [p.name for p in plans]
+
+    def label(name: str) -> str:
+        return name if name == "status quo" else prose.name(ast.Ref(name))
+
     by_issue: dict[str, dict] = {}
     for entry in result.spectrum:
         if entry.plan not in names:
             continue
-        issue = by_issue.setdefault(entry.issue, {"issue": entry.issue, "low_party": entry.low_party,
-                                                  "low_value": entry.low_value, "high_party": entry.high_party,
+        title = entry.issue
+        if title.startswith("cap on "):
+            title = "cap on " + label(title[len("cap on "):])
+        issue = by_issue.setdefault(entry.issue, {"issue": title, "low_party": label(entry.low_party),
+                                                  "low_value": entry.low_value, "high_party": label(entry.high_party),
                                                   "high_value": entry.high_value, "plans": []})
         issue["plans"].append({"plan": entry.plan, "value": entry.plan_value or "silent",
                                "position": entry.position, "percent": percent(entry.position)})
