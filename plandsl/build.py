@@ -23,10 +23,11 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from plandsl.errors import UserError
 from plandsl.files import write_atomic
 
 
-class BuildError(Exception):
+class BuildError(UserError):
     """The project cannot be built; ``exit_code`` is 1 for problems in the input, 2 for the rest."""
 
     def __init__(self, message: str, exit_code: int = 2):
@@ -84,6 +85,8 @@ def build(project: str | os.PathLike, check_only: bool = False, progress=None) -
         except InputError as error:
             raise BuildError(f"{where}: {error}") from None
         except DocumentError as error:
+            if error.result is not None:
+                _print_problems(error.result, progress)
             raise BuildError(f"{where}: {error}", exit_code=1) from None
         except RenderError as error:
             raise BuildError(f"{where}: {error}") from None
@@ -100,6 +103,14 @@ def build(project: str | os.PathLike, check_only: bool = False, progress=None) -
                 output.parent.mkdir(parents=True, exist_ok=True)
                 write_atomic(output, text)
     return report
+
+
+def _print_problems(result, stream) -> None:
+    from plandsl.commands import print_diagnostics
+
+    if stream is not None:
+        errors = [d for d in result.diagnostics if d.severity.value == "error"]
+        print_diagnostics(errors, result.files, stream)
 
 
 class _relative_to:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 from plandsl.cli import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, Options
 from plandsl.diagnostics import Diagnostic, Severity, render_text, sort_diagnostics
+from plandsl.errors import UserError
 from plandsl.files import expand_paths, write_atomic
 
 
@@ -26,17 +27,16 @@ class _InternalError(Exception):
 def _processing(where: str):
     """Turn an unexpected exception into an internal error that names the file.
 
-    An unreadable input (:class:`plandsl.loader.InputError`) is the user's problem,
-    not ours: it passes through, to be reported as such.
+    Problems of the user's input pass through, to be reported as such: an
+    unreadable file (:class:`plandsl.loader.InputError`), a document that cannot be
+    made from it, a failing user template, a broken project file.
     """
     try:
         yield
     except (OSError, KeyboardInterrupt, _InternalError):
         raise
     except Exception as error:  # noqa: BLE001 - any bug of ours must not show a traceback
-        from plandsl.loader import InputError
-
-        if isinstance(error, InputError):
+        if isinstance(error, UserError):
             raise
         raise _InternalError(where, error) from error
 
@@ -308,9 +308,15 @@ def run_document(options: Options) -> int:
                 document = render_comparison(options.paths, options.positions, options.to, options.templates)
     except InputError as error:
         return _fail(str(error))
-    except (DocumentError, RenderError) as error:
+    except DocumentError as error:
+        if error.result is not None:
+            errors = [d for d in error.result.diagnostics if d.severity is Severity.ERROR]
+            print_diagnostics(errors, error.result.files, sys.stderr)
         print(f"plandsl: {error}", file=sys.stderr)
-        return EXIT_PROBLEMS if isinstance(error, DocumentError) else EXIT_ERROR
+        return EXIT_PROBLEMS
+    except RenderError as error:
+        print(f"plandsl: {error}", file=sys.stderr)
+        return EXIT_ERROR
     except _InternalError as error:
         return _fail(str(error))
     if options.output:

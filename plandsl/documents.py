@@ -12,10 +12,17 @@ from dataclasses import dataclass
 
 from plandsl import ast
 from plandsl.check import CheckOptions, CheckResult, check
+from plandsl.errors import UserError
 
 
-class DocumentError(Exception):
-    """The document cannot be made: the message says why, in the user's words."""
+class DocumentError(UserError):
+    """The document cannot be made: the message says why, with the diagnostics behind it."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, result: CheckResult | None = None):
+        super().__init__(message)
+        self.result = result
 
 
 @dataclass
@@ -29,7 +36,7 @@ class Document:
 def _checked(paths, positions, stdin=None) -> CheckResult:
     result = check(list(paths), list(positions), CheckOptions(), stdin)
     if any(d.severity.value == "error" for d in result.diagnostics):
-        raise DocumentError("the input has errors; run 'plandsl check' to see them")
+        raise DocumentError("cannot make the document: the input has errors", result)
     return result
 
 

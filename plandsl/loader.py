@@ -20,12 +20,13 @@ from pathlib import Path
 
 from plandsl import ast
 from plandsl.diagnostics import Diagnostic, Severity
+from plandsl.errors import UserError
 from plandsl.parser import DEFAULT_MAX_BYTES, ParseResult, parse_bytes
 
 STDIN = "-"
 
 
-class InputError(Exception):
+class InputError(UserError):
     """A file the user named cannot be read (missing, a directory, no permission)."""
 
 

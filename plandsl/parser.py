@@ -734,7 +734,8 @@ def decode(data: bytes, path: str) -> tuple[str, list[Diagnostic]]:
     nul = data.find(b"\x00")
     if nul != -1:
         line = data.count(b"\n", 0, nul) + 1
-        column = nul - (data.rfind(b"\n", 0, nul) + 1) + 1
+        # Columns count characters, not bytes.
+        column = len(data[data.rfind(b"\n", 0, nul) + 1:nul].decode("utf-8", "replace")) + 1
         diagnostics.append(Diagnostic("S108", Severity.ERROR, "this is not a text file: it holds NUL bytes",
                                       Span(path, line, column, line, column + 1),
                                       "plan files are UTF-8 text"))

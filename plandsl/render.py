@@ -18,11 +18,13 @@ from pathlib import Path
 from jinja2 import (BaseLoader, ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateNotFound)
 from jinja2.sandbox import SandboxedEnvironment
 
+from plandsl.errors import UserError
+
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 KINDS = ("md", "html", "json")
 
 
-class RenderError(Exception):
+class RenderError(UserError):
     """A template could not be found or failed; the message says which and why."""
 
 

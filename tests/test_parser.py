@@ -229,3 +229,9 @@ def test_a_large_file_under_the_limit_parses():
     data = b"".join(b'region r%d "R" { part of p; held by a partly; }\n' % i for i in range(20_000))
     result = parse_bytes(data, "large.plan")
     assert result.ok and len(result.tree.statements) == 20_000
+
+
+def test_nul_byte_column_counts_characters_not_bytes():
+    # Found by tests/test_properties.py: a NUL after multi-byte characters was placed past the line's end.
+    (diagnostic,) = parse_bytes('use "\u00a0\u00a0";\x00\n'.encode(), "nul.plan").diagnostics
+    assert (diagnostic.code, diagnostic.span.line, diagnostic.span.column) == ("S108", 1, 10)
