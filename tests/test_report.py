@@ -283,7 +283,8 @@ def sarif(result: CheckResult, cwd: Path) -> dict:
 
 def test_sarif_is_structurally_valid(tmp_path):
     log = sarif(sample(), tmp_path)
-    validate_sarif(log, tmp_path)
+    validate_sarif(log, tmp_path)  # asserts every field GitHub code scanning requires
+    assert log["runs"][0]["results"], "the sample has diagnostics, so the run has results"
 
 
 def test_sarif_has_a_rule_for_every_registered_code_with_its_texts(tmp_path):
