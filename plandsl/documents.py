@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from plandsl import ast
 from plandsl.check import CheckOptions, CheckResult, check
@@ -45,10 +46,7 @@ def _plans_in(result: CheckResult, paths) -> list[ast.Plan]:
     from plandsl.files import expand_paths
     from plandsl.loader import display_path
 
-    wanted = []
-    for path in expand_paths(list(paths)):
-        shown = "<stdin>" if path == "-" else display_path(__import__("pathlib").Path(path))
-        wanted.append(shown)
+    wanted = ["<stdin>" if path == "-" else display_path(Path(path)) for path in expand_paths(list(paths))]
     plans = [p for p in result.model.plans.values() if p.span.file in wanted]
     return sorted(plans, key=lambda p: (wanted.index(p.span.file), p.span.line))
 

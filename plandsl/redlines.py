@@ -195,7 +195,7 @@ class _Judge:
             return False
         if pattern.subjects and not self.names_match(pattern.subjects, clause.subjects, "forbid"):
             return False
-        for name in _topic(pattern.action):
+        for name in topic_fields(pattern.action):
             want, have = getattr(pattern.action, name), getattr(clause.action, name)
             wants = want if isinstance(want, tuple) else (want,)
             haves = have if isinstance(have, tuple) else (have,)
@@ -353,7 +353,8 @@ _TOPICS = {
 }
 
 
-def _topic(action) -> tuple[str, ...]:
+def topic_fields(action) -> tuple[str, ...]:
+    """The fields of an action that say what it is about (a cession's regions, a ban's weapons)."""
     return _TOPICS.get(type(action), ())
 
 

@@ -228,10 +228,10 @@ def _changes(model: Model, prose: Prose, old: ast.Plan, new: ast.Plan, verdicts)
 
 
 def _diff_key(clause: ast.Clause) -> tuple:
-    from plandsl.redlines import _topic
+    from plandsl.redlines import topic_fields
 
     action = clause.action
-    topic = tuple(_names(getattr(action, field)) for field in _topic(action))
+    topic = tuple(_names(getattr(action, field)) for field in topic_fields(action))
     return (type(action).__name__, _names(clause.subjects), topic)
 
 
