@@ -44,6 +44,32 @@ class BuildReport:
 
 
 _KEYS = {"kind", "plans", "positions", "to", "output", "plan", "templates"}
+_FORMATS = {"plan": ("md", "html", "json"), "compare": ("md", "html")}
+
+
+def _validate(entry, where: str) -> None:
+    """Each key of a [[document]] with the type and values it takes."""
+    if not isinstance(entry, dict):
+        raise BuildError(f"{where}: a [[document]] is a table of keys")
+    unknown = set(entry) - _KEYS
+    if unknown:
+        raise BuildError(f"{where}: unknown keys: {', '.join(sorted(unknown))}")
+    for key in ("plans", "output"):
+        if key not in entry:
+            raise BuildError(f"{where}: needs '{key}'")
+    for key in ("plans", "positions"):
+        value = entry.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise BuildError(f"{where}: '{key}' is a list of paths, such as [\"plan.plan\"]")
+    for key in ("output", "plan", "templates"):
+        if key in entry and not isinstance(entry[key], str):
+            raise BuildError(f"{where}: '{key}' is a string")
+    kind = entry.get("kind", "plan")
+    if kind not in _FORMATS:
+        raise BuildError(f"{where}: 'kind' is \"plan\" or \"compare\", not {kind!r}")
+    if entry.get("to", "md") not in _FORMATS[kind]:
+        raise BuildError(f"{where}: 'to' for a {kind} document is one of {', '.join(_FORMATS[kind])}, "
+                         f"not {entry.get('to')!r}")
 
 
 def build(project: str | os.PathLike, check_only: bool = False, progress=None) -> BuildReport:
@@ -66,10 +92,7 @@ def build(project: str | os.PathLike, check_only: bool = False, progress=None) -
     made: list[tuple[Path, str]] = []
     for index, entry in enumerate(documents, 1):
         where = f"{project}, document {index}"
-        unknown = set(entry) - _KEYS if isinstance(entry, dict) else set()
-        if not isinstance(entry, dict) or unknown or "output" not in entry or "plans" not in entry:
-            raise BuildError(f"{where}: needs 'plans' and 'output'"
-                             + (f"; unknown keys: {', '.join(sorted(unknown))}" if unknown else ""))
+        _validate(entry, where)
         plans = [str(base / p) for p in entry["plans"]]
         positions = [str(base / p) for p in entry.get("positions", [])]
         templates = str(base / entry["templates"]) if entry.get("templates") else None

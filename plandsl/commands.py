@@ -346,6 +346,7 @@ def run_build(options: Options) -> int:
     if options.check and report.stale:
         print(f"{len(report.stale)} of {report.total} documents are stale; run 'plandsl build'", file=sys.stderr)
         return EXIT_PROBLEMS
-    print(f"{report.total} documents {'up to date' if options.check else 'built'}"
+    noun = "document" if report.total == 1 else "documents"
+    print(f"{report.total} {noun} {'up to date' if options.check else 'built'}"
           f"{'' if options.check else f', {len(report.stale)} changed'}", file=sys.stderr)
     return EXIT_OK

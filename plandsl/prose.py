@@ -219,4 +219,5 @@ def percent(value: float | None) -> str:
     """0.2778 -> '28%'; None -> '—'."""
     if value is None:
         return "—"
-    return f"{Decimal(str(value)) * 100:.0f}%"
+    shown = round(value * 100)
+    return f"{shown + 0}%"  # + 0 turns -0 into 0

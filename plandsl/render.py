@@ -15,7 +15,7 @@ import os
 import re
 from pathlib import Path
 
-from jinja2 import (BaseLoader, ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateNotFound)
+from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateNotFound
 from jinja2.sandbox import SandboxedEnvironment
 
 from plandsl.errors import UserError
@@ -29,15 +29,24 @@ class RenderError(UserError):
 
 
 class _InsideDirectoryLoader(BaseLoader):
-    """Loads templates from one directory, and refuses anything that resolves outside it."""
+    """Loads templates from one directory, and refuses anything that resolves outside it.
+
+    A name that leads outside (through '..', an absolute path or a symlink) is an
+    error, not a miss: falling back to the shipped template would hide it.
+    """
 
     def __init__(self, directory: str | os.PathLike):
         self.root = Path(directory).resolve()
+        if not self.root.is_dir():
+            raise RenderError(f"the templates directory {directory} does not exist")
 
     def get_source(self, environment, template):
-        path = (self.root / template).resolve()
+        unresolved = self.root / template
+        path = unresolved.resolve()
         if path != self.root and self.root not in path.parents:
-            raise TemplateNotFound(template)  # outside the directory, through '..' or a symlink
+            if os.path.lexists(unresolved) or ".." in Path(template).parts or Path(template).is_absolute():
+                raise RenderError(f"template '{template}' leads outside the templates directory {self.root}")
+            raise TemplateNotFound(template)
         if not path.is_file():
             raise TemplateNotFound(template)
         source = path.read_text(encoding="utf-8")
@@ -45,15 +54,18 @@ class _InsideDirectoryLoader(BaseLoader):
         return source, str(path), lambda: path.exists() and path.stat().st_mtime == mtime
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
+# What would start a block at the beginning of a line: a list, a heading underline.
+_BLOCK_START = re.compile(r"^([-+=])|^(\d+)([.)])")
 
 
 def markdown_escape(text) -> str:
-    """User text made inert in Markdown: no emphasis, links, headings, or table cells split."""
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
-    text = text.replace("\r\n", "\n").replace("\n", " ")
-    # A leading '-', '=' or 'N.' would start a list or a heading underline.
-    return re.sub(r"^(\s*)([-=]|\d+\.)", lambda m: m.group(1) + "\\" + m.group(2), text)
+    """User text made inert in Markdown: no emphasis, links, entities, headings, lists,
+    code blocks, or table cells split; always one line."""
+    text = _LINE_BREAKS.sub(" ", str(text)).strip()  # leading spaces would make a code block
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _BLOCK_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), text)
 
 
 def _footnote_marks(numbers) -> str:
@@ -83,13 +95,15 @@ def render(kind: str, document: str, view: dict, templates: str | os.PathLike | 
     """Render a view model: ``document`` is ``plan`` or ``compare``; ``kind`` md, html or json."""
     if kind == "json":
         return json.dumps(view, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    env = environment(kind, templates)
     name = f"{document}.{kind}.j2"
+    env = environment(kind, templates)
     try:
         template = env.get_template(name)
         text = template.render(**{"plan" if document == "plan" else "comparison": view})
     except TemplateNotFound as error:
         raise RenderError(f"template '{error.name}' not found") from None
+    except RenderError:
+        raise
     except Exception as error:  # noqa: BLE001 - a user's template may fail in any way
         raise RenderError(f"template '{name}' failed: {type(error).__name__}: {error}") from None
     if kind == "md":

@@ -60,6 +60,9 @@ def plan_view(result: CheckResult, model: Model, plan: ast.Plan) -> dict:
     prose = Prose(model)
     notes = _Footnotes(model, [])
     properties = [i for i in plan.items if isinstance(i, ast.Property)]
+    # Footnotes are numbered in reading order: the title block's, then the points'.
+    citations = notes.cite([_citation(p) for p in properties if p.key == "cite"])
+    plan_notes = [{"text": p.values[0], "footnotes": notes.cite(p.citations)} for p in properties if p.key == "note"]
     points = []
     for item in plan.items:
         if isinstance(item, ast.Point):
@@ -78,8 +81,8 @@ def plan_view(result: CheckResult, model: Model, plan: ast.Plan) -> dict:
         "date": prose.date(_first(properties, "date").values[0]) if _first(properties, "date") else None,
         "revises": prose.name(revises.values[0]) if revises else None,
         "texts": [p.values[0] for p in properties if p.key == "text"],
-        "notes": [{"text": p.values[0], "footnotes": notes.cite(p.citations)} for p in properties if p.key == "note"],
-        "citations": notes.cite([_citation(p) for p in properties if p.key == "cite"]),
+        "notes": plan_notes,
+        "citations": citations,
         "points": points,
         "verdicts": [_verdict_view(v, model) for v in result.verdicts if v.plan == plan.name],
         "findings": [_finding_view(d) for d in result.diagnostics if d.span.file == plan.span.file],
@@ -184,8 +187,6 @@ def _revises(plan: ast.Plan) -> str | None:
 
 def _changes(model: Model, prose: Prose, old: ast.Plan, new: ast.Plan, verdicts) -> dict:
     """A clause-level diff: what the revision added, removed and changed, and the verdicts it flips."""
-    from plandsl.formatter import clause_parts
-
     def keyed(plan):
         found = {}
         for placed in plan_clauses(plan):
@@ -198,8 +199,9 @@ def _changes(model: Model, prose: Prose, old: ast.Plan, new: ast.Plan, verdicts)
         isinstance(x, ast.Unknown) for i in new.items if isinstance(i, ast.Point) for x in i.items)
     rows = []
     for key in sorted(set(before) | set(after), key=str):
-        old_texts = [clause_parts(c.clause)[0] for c in before.get(key, [])]
-        new_texts = [clause_parts(c.clause)[0] for c in after.get(key, [])]
+        # Compared as read: a label is no change, a new deadline is.
+        old_texts = [prose.clause(c.clause) for c in before.get(key, [])]
+        new_texts = [prose.clause(c.clause) for c in after.get(key, [])]
         if old_texts == new_texts:
             continue
         old_points = ", ".join(str(c.point) for c in before.get(key, []))
