@@ -82,13 +82,14 @@ def render_comparison(paths, positions=(), to: str = "md", templates: str | os.P
     if not plans:
         raise DocumentError("the files hold no plan")
     model = result.model
-    if ideals:
-        plans += _ideal_plans(model)
+    ideal_plans = _ideal_plans(model) if ideals else []
+    if ideal_plans:
+        plans += ideal_plans
         for pseudo in plans:
             model.plans.setdefault(pseudo.name, pseudo)
         verdicts, spectrum, _ = evaluate(model, CheckOptions().redline_severity)
         result = CheckResult(result.files, result.diagnostics, verdicts, spectrum, result.options, model)
-    view = comparison_view(result, model, plans)
+    view = comparison_view(result, model, plans, frozenset(p.name for p in ideal_plans))
     return Document(render(to, "compare", view, templates), result)
 
 

@@ -136,16 +136,24 @@ def _finding_view(diagnostic) -> dict:
 # ============================================================================
 
 
-def comparison_view(result: CheckResult, model: Model, plans: list[ast.Plan]) -> dict:
-    """Several plans side by side."""
+def comparison_view(result: CheckResult, model: Model, plans: list[ast.Plan], unnumbered: frozenset[str] = frozenset()
+                    ) -> dict:
+    """Several plans side by side; ``unnumbered`` plans (a party's ideals) have no points to cite."""
     prose = Prose(model)
     columns = [{"name": p.name, "title": p.title or p.name} for p in plans]
     placed = {p.name: plan_clauses(p) for p in plans}
+
+    def where(plan: ast.Plan, placed_clause) -> str:
+        if plan.name in unnumbered:
+            return ""
+        option = f", option {placed_clause.option}" if placed_clause.option else ""
+        return f" (point {placed_clause.point}{option})"
+
     issues = []
     for key, title, kinds in ISSUES:
         cells = []
         for plan in plans:
-            entries = [f"{prose.clause(c.clause)} (point {c.point}{', option ' + c.option if c.option else ''})"
+            entries = [prose.clause(c.clause) + where(plan, c)
                        for c in placed[plan.name] if isinstance(c.clause.action, kinds)]
             cells.append(entries)
         if any(cells):
@@ -165,7 +173,8 @@ def comparison_view(result: CheckResult, model: Model, plans: list[ast.Plan]) ->
                     if verdict is None:
                         cells.append({"verdict": "—", "points": "", "options": []})
                         continue
-                    cells.append({"verdict": verdict.verdict, "points": ", ".join(map(str, verdict.points)),
+                    shown_points = "" if plan.name in unnumbered else ", ".join(map(str, verdict.points))
+                    cells.append({"verdict": verdict.verdict, "points": shown_points,
                                   "options": [f"{o.verdict} if {o.option}" for o in
                                               options.get((plan.name, positions.party.name, item.name), [])]})
                 redlines.append({"party": prose.name(positions.party), "id": item.name, "title": item.title,
