@@ -84,8 +84,10 @@ def render_comparison(paths, positions=(), to: str = "md", templates: str | os.P
     model = result.model
     ideal_plans = _ideal_plans(model) if ideals else []
     if ideal_plans:
+        # The ideals join this run's own model as plans, so that every red line is
+        # judged against them like any plan. The model is not shared beyond the run.
         plans += ideal_plans
-        for pseudo in plans:
+        for pseudo in ideal_plans:
             model.plans.setdefault(pseudo.name, pseudo)
         verdicts, spectrum, _ = evaluate(model, CheckOptions().redline_severity)
         result = CheckResult(result.files, result.diagnostics, verdicts, spectrum, result.options, model)

@@ -49,9 +49,10 @@ def evaluate(model: Model, severity: Severity) -> tuple[list[Verdict], list[Spec
     verdicts: list[Verdict] = []
     diagnostics: list[Diagnostic] = []
     spectrum: list[SpectrumEntry] = []
+    words = _Words()
     for plan in model.plans.values():
         clauses = plan_clauses(plan)
-        judge = _Judge(model, plan, clauses)
+        judge = _Judge(model, plan, clauses, words)
         for positions in model.positions:
             for redline in (i for i in positions.items if isinstance(i, ast.RedLine)):
                 found = judge.redline(positions.party.name, redline)
@@ -64,8 +65,9 @@ def evaluate(model: Model, severity: Severity) -> tuple[list[Verdict], list[Spec
 class _Judge:
     """Matches predicates against one plan's clauses."""
 
-    def __init__(self, model: Model, plan: ast.Plan, clauses: list[PlacedClause]):
+    def __init__(self, model: Model, plan: ast.Plan, clauses: list[PlacedClause], words: _Words):
         self.model = model
+        self.words = words
         self.plan = plan
         self.clauses = clauses
         self.by_action: dict[type, list[PlacedClause]] = {}
@@ -118,16 +120,16 @@ class _Judge:
         candidates = [c for c in in_force if isinstance(c.clause.action, type(predicate.action))]
         matching = [c for c in candidates if self.matches(predicate, c.clause, requirement.kind)]
         addressing = [c for c in candidates if self.addresses(predicate, c.clause)]
-        pattern = _words(predicate)
+        pattern = self.words(predicate)
         if requirement.kind == "require":
             if matching:
                 return SATISFIED, matching, f"{_where(matching)} says what is required: '{pattern}'."
             if addressing:
-                return VIOLATED, addressing, (f"{_where(addressing)} says '{_words(addressing[0].clause)}', "
+                return VIOLATED, addressing, (f"{_where(addressing)} says '{self.words(addressing[0].clause)}', "
                                               f"not what is required: '{pattern}'.")
             return NOT_ADDRESSED, [], f"No point says '{pattern}' or speaks to it."
         if matching:
-            return VIOLATED, matching, f"{_where(matching)} says '{_words(matching[0].clause)}', which is forbidden."
+            return VIOLATED, matching, f"{_where(matching)} says '{self.words(matching[0].clause)}', which is forbidden."
         if addressing:
             return SATISFIED, addressing, (f"{_where(addressing)} speaks to it without the forbidden "
                                            f"'{pattern}'.")
@@ -385,19 +387,22 @@ def _midpoint(range_) -> Decimal | None:
     return (low + high) / 2
 
 
-_WORDS: dict[int, tuple[ast.Clause, str]] = {}
+class _Words:
+    """Clauses as their text, without modifiers, remembered for one evaluation: every
+    plan asks again for the words of the same red-line patterns."""
 
+    def __init__(self):
+        self.known: dict[int, tuple[ast.Clause, str]] = {}
 
-def _words(clause: ast.Clause) -> str:
-    """The clause as its text, without modifiers; remembered, since every plan asks again."""
-    known = _WORDS.get(id(clause))
-    if known is not None and known[0] is clause:
-        return known[1]
-    from plandsl.formatter import clause_parts
+    def __call__(self, clause: ast.Clause) -> str:
+        known = self.known.get(id(clause))
+        if known is not None and known[0] is clause:
+            return known[1]
+        from plandsl.formatter import clause_parts
 
-    head, _ = clause_parts(clause)
-    _WORDS[id(clause)] = (clause, head)
-    return head
+        head, _ = clause_parts(clause)
+        self.known[id(clause)] = (clause, head)
+        return head
 
 
 def _where(entries: list[PlacedClause]) -> str:
