@@ -11,8 +11,12 @@ GitHub annotations.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from plandsl.diagnostics import Diagnostic, Severity, sort_diagnostics
+
+if TYPE_CHECKING:
+    from plandsl.model import Model
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +91,7 @@ class CheckResult:
     spectrum: list[SpectrumEntry] = field(default_factory=list)
     options: CheckOptions = field(default_factory=CheckOptions)
     #: The semantic model the run built (for documents); not part of any report.
-    model: object = field(default=None, repr=False, compare=False)
+    model: "Model | None" = field(default=None, repr=False, compare=False)
 
     @property
     def failed(self) -> bool:
