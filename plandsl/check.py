@@ -28,6 +28,8 @@ class CheckOptions:
     #: Diagnostics at or above this severity make the run fail (exit 1).
     error_on: Severity = Severity.ERROR
     max_bytes: int = 16 * 1024 * 1024
+    #: Let ``use`` read files outside the project directory (F204).
+    allow_outside_uses: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +132,8 @@ def _check(paths, positions, options: CheckOptions, stdin: bytes | None) -> Chec
     from plandsl.redlines import evaluate
     from plandsl.suppression import apply_suppressions
 
-    program = load(expand_paths(list(paths)) + expand_paths(list(positions)), stdin, options.max_bytes)
+    program = load(expand_paths(list(paths)) + expand_paths(list(positions)), stdin, options.max_bytes,
+                   options.allow_outside_uses)
     trees = [result.tree for result in program.files.values() if result.tree is not None]
     model = build_model(trees)
     diagnostics = list(program.all_diagnostics()) + model.diagnostics + check_plans(model)

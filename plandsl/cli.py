@@ -50,6 +50,7 @@ class Options:
     check: bool = False
     diff: bool = False
     max_file_size_mib: float = 16.0
+    allow_outside_uses: bool = False
     positions: list[str] = field(default_factory=list)
     error_on: str = "error"
     redline_severity: str = "warning"
@@ -92,6 +93,11 @@ def _command(commands, name: str, summary: str, description: str, examples: list
     command.add_argument("paths", nargs="+", metavar="FILE", help="a .plan file, a directory, or - for stdin")
     command.add_argument("--max-file-size", dest="max_file_size_mib", type=_positive_size, default=16.0,
                          metavar="MIB", help="refuse files larger than this (default: 16)")
+    if name != "fmt":
+        command.add_argument("--allow-outside-uses", action="store_true",
+                             help="let 'use' read files outside the project directory (the directory of the "
+                                  "nearest plandsl.toml, or the file's own); off by default, for plans "
+                                  "from untrusted sources")
     return command
 
 

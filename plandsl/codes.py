@@ -102,6 +102,16 @@ _ALL = [
         good='# a.plan\nuse "world.plan";\n# b.plan\nuse "world.plan";',
     ),
     Code(
+        "F204", "use-outside-project", "A used file outside the project directory", Severity.ERROR,
+        "'use' reads files inside the project: the directory of the nearest plandsl.toml "
+        "above the file checked; else the working directory, when the file is inside it; else "
+        "the file's own directory. A path or symlink that "
+        "leads outside is refused, so that a plan from an untrusted source cannot pull other "
+        "files into a report or document. --allow-outside-uses lifts the rule.",
+        bad='use "../../../etc/passwd";',
+        good='use "world.plan";',
+    ),
+    Code(
         "F203", "duplicate-name", "A name declared twice", Severity.ERROR,
         "Every declaration, plan and red line within its positions has one name. "
         "Two declarations with the same name, in one file or across used files, "

@@ -97,7 +97,7 @@ def run_parse(options: Options) -> int:
     stdin = _read_stdin() if "-" in paths else None
     try:
         with _processing(", ".join(paths)):
-            program = load(paths, stdin, options.max_bytes)
+            program = load(paths, stdin, options.max_bytes, options.allow_outside_uses)
             diagnostics = sort_diagnostics(program.all_diagnostics())
             if options.output_format == "json":
                 from plandsl.tojson import to_json
@@ -244,7 +244,8 @@ def run_check(options: Options) -> int:
     if options.positions and not positions:
         return _fail("no .plan files found in " + ", ".join(options.positions))
     check_options = CheckOptions(redline_severity=Severity(options.redline_severity),
-                                 error_on=Severity(options.error_on), max_bytes=options.max_bytes)
+                                 error_on=Severity(options.error_on), max_bytes=options.max_bytes,
+                                 allow_outside_uses=options.allow_outside_uses)
     try:
         stdin = _read_stdin() if "-" in paths or "-" in positions else None
         with _processing(_named(options.paths + options.positions)):
@@ -303,9 +304,10 @@ def run_document(options: Options) -> int:
         with _processing(", ".join(options.paths)):
             if options.command == "render":
                 document = render_plan(options.paths, options.positions, options.to, options.plan,
-                                       options.templates, stdin)
+                                       options.templates, stdin, options.allow_outside_uses)
             else:
-                document = render_comparison(options.paths, options.positions, options.to, options.templates)
+                document = render_comparison(options.paths, options.positions, options.to, options.templates,
+                                             allow_outside_uses=options.allow_outside_uses)
     except InputError as error:
         return _fail(str(error))
     except DocumentError as error:

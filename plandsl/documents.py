@@ -34,8 +34,8 @@ class Document:
     result: CheckResult
 
 
-def _checked(paths, positions, stdin=None) -> CheckResult:
-    result = check(list(paths), list(positions), CheckOptions(), stdin)
+def _checked(paths, positions, stdin=None, allow_outside_uses: bool = False) -> CheckResult:
+    result = check(list(paths), list(positions), CheckOptions(allow_outside_uses=allow_outside_uses), stdin)
     if any(d.severity.value == "error" for d in result.diagnostics):
         raise DocumentError("cannot make the document: the input has errors", result)
     return result
@@ -52,12 +52,13 @@ def _plans_in(result: CheckResult, paths) -> list[ast.Plan]:
 
 
 def render_plan(paths, positions=(), to: str = "md", plan: str | None = None,
-                templates: str | os.PathLike | None = None, stdin: bytes | None = None) -> Document:
+                templates: str | os.PathLike | None = None, stdin: bytes | None = None,
+                allow_outside_uses: bool = False) -> Document:
     """One plan as a document; ``plan`` picks it by name when the files hold several."""
     from plandsl.render import render
     from plandsl.views import plan_view
 
-    result = _checked(paths, positions, stdin)
+    result = _checked(paths, positions, stdin, allow_outside_uses)
     plans = _plans_in(result, paths)
     if plan is not None:
         plans = [p for p in plans if p.name == plan] or [p for p in result.model.plans.values() if p.name == plan]
@@ -71,13 +72,13 @@ def render_plan(paths, positions=(), to: str = "md", plan: str | None = None,
 
 
 def render_comparison(paths, positions=(), to: str = "md", templates: str | os.PathLike | None = None,
-                      ideals: bool = True) -> Document:
+                      ideals: bool = True, allow_outside_uses: bool = False) -> Document:
     """The plans in ``paths`` side by side, with each party's ideals as a column of their own."""
     from plandsl.redlines import evaluate
     from plandsl.render import render
     from plandsl.views import comparison_view
 
-    result = _checked(paths, positions)
+    result = _checked(paths, positions, allow_outside_uses=allow_outside_uses)
     plans = _plans_in(result, paths)
     if not plans:
         raise DocumentError("the files hold no plan")

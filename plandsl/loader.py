@@ -6,7 +6,13 @@
 - F201 when a used file cannot be read,
 - F202 when files use each other in a cycle (a file using itself included),
 - F203 when a name is declared twice within what one input file sees: itself and
-  the files it uses, directly or not. Two unrelated inputs may reuse a name.
+  the files it uses, directly or not. Two unrelated inputs may reuse a name;
+- F204 when ``use`` would read a file outside the project directory: the
+  directory of the nearest ``plandsl.toml`` above the input file; else the
+  working directory, when the input file is inside it; else the input file's own
+  directory. A symlink that leads outside counts as outside.
+  A plan from an untrusted source must not pull in ``/etc/passwd``; the caller
+  can allow it (``allow_outside=True``, ``--allow-outside-uses``).
 
 Reading the files a user named is not the loader's to report: an unreadable
 input file raises :class:`InputError`, which the CLI turns into exit code 2.
@@ -69,9 +75,21 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def load(paths: list[str], stdin_text: bytes | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Program:
+def project_directory(start: Path) -> Path:
+    """Where ``use`` may read: the nearest plandsl.toml's directory at or above ``start``;
+    else the working directory, if ``start`` is inside it; else ``start`` itself."""
+    start = start.resolve()
+    for directory in (start, *start.parents):
+        if (directory / "plandsl.toml").is_file():
+            return directory
+    cwd = Path.cwd().resolve()
+    return cwd if start == cwd or cwd in start.parents else start
+
+
+def load(paths: list[str], stdin_text: bytes | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+         allow_outside: bool = False) -> Program:
     """Parse ``paths`` and everything they use. ``-`` reads ``stdin_text``."""
-    program = _Loader(max_bytes)
+    program = _Loader(max_bytes, allow_outside)
     for path in paths:
         if path == STDIN:
             program.load_stdin(stdin_text or b"")
@@ -82,8 +100,9 @@ def load(paths: list[str], stdin_text: bytes | None = None, max_bytes: int = DEF
 
 
 class _Loader:
-    def __init__(self, max_bytes: int):
+    def __init__(self, max_bytes: int, allow_outside: bool = False):
         self.max_bytes = max_bytes
+        self.allow_outside = allow_outside
         self.program = Program()
         self.by_real_path: dict[Path, str] = {}
         # (name, span, first span) of duplicates reported, so that two inputs using
@@ -94,17 +113,17 @@ class _Loader:
         result = parse_bytes(data, "<stdin>", self.max_bytes)
         self.program.files["<stdin>"] = result
         self.program.roots.append("<stdin>")
-        self._follow_uses("<stdin>", result, Path.cwd(), [])
+        self._follow_uses("<stdin>", result, Path.cwd(), [], project_directory(Path.cwd()))
 
     def load_root(self, path: Path) -> None:
         try:
             data = _read(path, self.max_bytes)
         except OSError as error:
             raise InputError(f"cannot read {path}: {error.strerror or error}") from None
-        shown = self._add(path, data)
+        shown = self._add(path, data, [], project_directory(path.parent))
         self.program.roots.append(shown)
 
-    def _add(self, path: Path, data: bytes, chain: list[Path] | None = None) -> str:
+    def _add(self, path: Path, data: bytes, chain: list[Path], project: Path) -> str:
         real = path.resolve()
         if real in self.by_real_path:
             return self.by_real_path[real]
@@ -112,22 +131,27 @@ class _Loader:
         self.by_real_path[real] = shown
         result = parse_bytes(data, shown, self.max_bytes)
         self.program.files[shown] = result
-        self._follow_uses(shown, result, real.parent, (chain or []) + [real])
+        self._follow_uses(shown, result, real.parent, chain + [real], project)
         return shown
 
-    def _follow_uses(self, shown: str, result: ParseResult, directory: Path, chain: list[Path]) -> None:
+    def _follow_uses(self, shown: str, result: ParseResult, directory: Path, chain: list[Path],
+                     project: Path) -> None:
         used = self.program.uses.setdefault(shown, [])
         if result.tree is None:
             return
         for statement in result.tree.statements:
             if isinstance(statement, ast.Use):
-                target = self._use(statement, directory, chain)
+                target = self._use(statement, directory, chain, project)
                 if target is not None:
                     used.append(target)
 
-    def _use(self, use: ast.Use, directory: Path, chain: list[Path]) -> str | None:
+    def _use(self, use: ast.Use, directory: Path, chain: list[Path], project: Path) -> str | None:
         target = directory / use.path
         real = target.resolve()
+        if not self.allow_outside and project not in real.parents:
+            self._report("F204", f"'{use.path}' is outside the project directory {display_path(project)}",
+                         use.span, "move the file into the project, or allow it with --allow-outside-uses")
+            return None
         if real in chain:
             cycle = chain[chain.index(real):] + [real]
             names = " -> ".join(display_path(p) for p in cycle)
@@ -142,7 +166,7 @@ class _Loader:
             self._report("F201", f"cannot read used file '{use.path}': {error.strerror or error}", use.span,
                          "paths in 'use' are relative to the file that says 'use'")
             return None
-        return self._add(target, data, chain)
+        return self._add(target, data, chain, project)
 
     def _report(self, code: str, message: str, span: ast.Span, hint: str | None = None) -> None:
         self.program.diagnostics.append(Diagnostic(code, Severity.ERROR, message, span, hint))

@@ -97,7 +97,7 @@ def test_f203_duplicate_names(tmp_path):
 
 def test_every_syntax_and_file_code_is_tested_here():
     # The checker's codes (N, C, R, X) are tested from their registry examples in test_rules.py.
-    tested = set(PARSE_CASES) | {"S107", "S108", "F201", "F202", "F203"}
+    tested = set(PARSE_CASES) | {"S107", "S108", "F201", "F202", "F203", "F204"}
     assert tested == {code for code in CODES if code[0] in "SF"}
 
 
@@ -114,3 +114,33 @@ def test_registry_examples_behave_as_documented():
         if code.id in ("S101", "S102", "S103", "S104", "S105"):
             assert code.id in codes_of(parse(code.bad).diagnostics), code.id
             assert parse(code.good).ok, code.id
+
+
+def test_f204_use_outside_the_project(tmp_path, monkeypatch):
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")  # the files are not under the working directory
+    outside = tmp_path / "secret.plan"
+    outside.write_text('state secret "Secret";\n')
+    project = tmp_path / "project"
+    (project / "plans").mkdir(parents=True)
+    (project / "plans" / "world.plan").write_text('state w;\n')
+    (project / "plans" / "link.plan").symlink_to(outside)
+    up = write(project / "plans", "up.plan", 'use "../../secret.plan";\n')
+    via_link = write(project / "plans", "via-link.plan", 'use "link.plan";\n')
+    inside = write(project / "plans", "inside.plan", 'use "world.plan";\n')
+    # Without a plandsl.toml the project is the file's own directory; with one, the directory it stands in.
+    sibling = write(project / "plans", "sibling.plan", 'use "../other.plan";\n')
+    (project / "other.plan").write_text('state o;\n')
+    for path in (up, via_link, sibling):
+        found = load([path]).all_diagnostics()
+        assert "F204" in codes_of(found), path
+        assert not any("Secret" in (d.message + (d.hint or "")) for d in found)
+    assert "F204" not in codes_of(load([inside]).all_diagnostics())
+    assert "F204" not in codes_of(load([up], allow_outside=True).all_diagnostics())
+    (project / "plandsl.toml").write_text("")
+    assert "F204" not in codes_of(load([sibling]).all_diagnostics())
+    assert "F204" in codes_of(load([up]).all_diagnostics())
+    (project / "plandsl.toml").unlink()
+    monkeypatch.chdir(project)  # run from the project: it may use what lies under it
+    assert "F204" not in codes_of(load([sibling]).all_diagnostics())
+    assert "F204" in codes_of(load([up]).all_diagnostics())

@@ -1,0 +1,895 @@
+"""Hypothesis strategies for ``.plan`` files: property-test your own rules.
+
+Install with ``pip install plandsl[testing]`` and import the kit explicitly::
+
+    import plandsl.testing
+    from hypothesis import given
+
+    @given(plandsl.testing.plans(parties=["russia", "ukraine"]))
+    def test_my_rule(tree): ...
+
+``import plandsl`` never imports this module (nor hypothesis): only
+``import plandsl.testing`` does.
+
+The public strategies (see :data:`__all__` and ``docs/testing.md``):
+
+- :func:`plan_sources` -- ``.plan`` source text that parses with no diagnostics;
+- :func:`plans` -- the same as :class:`plandsl.ast.PlanFile` trees;
+- :func:`worlds` -- declarations only (the parties, regions, ... a plan names);
+- :func:`clauses` -- single clauses, of one kind if asked (``kind="cede"``);
+- :func:`positions` -- ``positions`` blocks with red lines;
+- :func:`plan_families` -- a plan and a revision of it (``revises``).
+
+Every name a generated plan uses is declared in its world, so ``plandsl check``
+reports no undefined names. Defaults are small (a few points, short clauses,
+plain names), so a shrunk counterexample reads as a short plan. Arguments are
+validated when the strategy is built: a bad one raises :class:`ValueError` or
+:class:`TypeError` at once, not while hypothesis is drawing.
+
+The lower-level strategies below the public API (``plan_files``,
+``FOCUSED_FILES``, ...) draw *every* shape the grammar can write, with
+undeclared names; plandsl's own round-trip tests use them. They are not part of
+the supported API and may change.
+
+Internals: every tree drawn from :func:`plan_files` is one the parser can produce: the
+shapes follow ``grammar/plan.lark`` and ``_Builder`` in ``plandsl/parser.py``
+exactly (which value types each property holds, where ``any`` may stand for a
+name, which nodes are ``None`` or ``()`` in which form, ...). Spans are left at
+``NO_SPAN``: they never take part in equality.
+
+Shapes the AST allows but the grammar cannot write are never drawn; they are
+listed in :data:`UNWRITABLE_SHAPES`. Every shape the grammar can write is drawn,
+including those the formatter once printed wrongly (``not (not x)``).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "plan_sources",
+    "plans",
+    "worlds",
+    "clauses",
+    "positions",
+    "plan_families",
+    "CLAUSE_KINDS",
+    "DEFAULT_PARTIES",
+    "DEFAULT_REGIONS",
+]
+
+import re
+from decimal import Decimal
+
+from hypothesis import strategies as st
+
+from plandsl import ast
+from plandsl.parser import build_lark
+
+# ============================================================================
+# Names
+# ============================================================================
+
+#: Every keyword of the grammar: the string terminals spelt as one word.
+_TERMINALS = build_lark().terminals
+KEYWORDS: frozenset[str] = frozenset(
+    t.pattern.value for t in _TERMINALS if t.pattern.type == "str" and t.pattern.value.isalpha()
+)
+
+#: Every terminal name of the grammar (SEMI, SHALL, NAME, ...).
+TERMINAL_NAMES: frozenset[str] = frozenset(t.name for t in _TERMINALS)
+
+NAME_POOL = ["russia", "ukraine", "usa", "europe", "nato", "donetsk", "donbas", "fund_a", "army_b", "src_1"]
+assert not KEYWORDS & set(NAME_POOL)
+
+#: A plain identifier that is no keyword of the grammar.
+identifiers = st.one_of(
+    st.sampled_from(NAME_POOL),
+    st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True).filter(lambda s: s not in KEYWORDS),
+)
+
+#: A ``NAME`` token as a reference (property values, citations, ``upon x``...).
+refs = st.builds(ast.Ref, identifiers)
+
+#: The wildcard ``any``, written where the grammar's ``name`` rule stands.
+ANY = ast.Ref("any", True)
+
+#: The grammar's ``name`` rule: a name or ``any``.
+name_refs = st.one_of(refs, st.just(ANY))
+
+
+def name_lists(max_size: int = 3):
+    """The grammar's ``names`` rule: ``a, b, any``."""
+    return st.lists(name_refs, min_size=1, max_size=max_size).map(tuple)
+
+
+# ============================================================================
+# Values
+# ============================================================================
+
+#: Quoted texts: printable unicode, quotes, backslashes, newlines and tabs.
+#: (Control characters other than \n, \r and \t are left out.)
+_TEXT_CHARACTERS = st.one_of(
+    st.characters(exclude_categories=("Cc", "Cs", "Co", "Cn")),
+    st.sampled_from('"\\\n\r\t#;{}\u2028'),
+)
+texts = st.text(_TEXT_CHARACTERS, max_size=12)
+optional_texts = st.none() | texts
+
+#: Non-negative decimals that the formatter writes and the parser reads back.
+decimals = st.one_of(
+    st.integers(0, 10**7).map(Decimal),
+    st.builds(lambda whole, places: Decimal(whole).scaleb(-places), st.integers(0, 10**6), st.integers(1, 3)),
+)
+
+SCALE_WORDS = [None, "thousand", "million", "billion", "trillion"]
+QUALIFIERS = [None, "about", "more than", "less than", "at least", "at most"]
+
+quantities = st.builds(ast.Quantity, decimals, st.sampled_from(SCALE_WORDS), identifiers)
+percents = st.builds(ast.Percent, decimals)
+fractions = st.one_of(
+    st.builds(ast.Fraction, st.integers(1, 9), st.integers(2, 10)),  # the word forms: one-third
+    st.builds(ast.Fraction, st.integers(1, 10**4), st.integers(1, 10**4)),
+)
+amounts = st.one_of(quantities, percents, fractions)
+estimates = st.one_of(
+    st.builds(ast.Estimate, st.sampled_from(QUALIFIERS), amounts),
+    st.just(ast.Estimate(None, None)),  # unknown
+)
+
+dates = st.one_of(
+    st.builds(ast.Date, st.integers(1000, 9999)),
+    st.builds(ast.Date, st.integers(1000, 9999), st.integers(1, 12)),
+    st.builds(ast.Date, st.integers(1000, 9999), st.integers(1, 12), st.integers(1, 28)),
+)
+
+citations = st.builds(ast.Citation, refs, optional_texts)
+citation_lists = st.lists(citations, max_size=2).map(tuple)
+
+naturals = st.integers(0, 10**4)
+
+# ============================================================================
+# Properties: exactly the value tuples that the parser's prop_* rules build
+# ============================================================================
+
+_ONE_REF = ("kind", "reported in", "part of", "of", "owner", "holder", "revises")
+_ONE_TEXT = ("publisher", "url", "locator", "alias", "branch", "text", "note")
+_NAME_LIST = ("members", "managed by", "beneficiary", "sponsor")
+_ESTIMATE = ("strength", "range", "amount")
+
+PLAN_STATUSES = ["draft", "leaked", "proposed", "agreed", "signed"]
+
+_PROPERTY_VALUES = {
+    **{key: st.tuples(refs) for key in _ONE_REF},
+    **{key: st.tuples(texts) for key in _ONE_TEXT},
+    **{key: st.tuples(name_lists()) for key in _NAME_LIST},
+    **{key: st.tuples(estimates) for key in _ESTIMATE},
+    "author": st.tuples(st.lists(texts, min_size=1, max_size=3).map(tuple)),
+    "date": st.tuples(dates),
+    "held by": st.one_of(
+        st.tuples(refs),
+        st.tuples(refs, st.one_of(st.builds(ast.Keyword, st.sampled_from(["partly", "fully"])), estimates)),
+    ),
+    "annexed by": st.one_of(st.tuples(refs), st.tuples(refs, dates)),
+    "status": st.tuples(st.builds(ast.Keyword, st.sampled_from(PLAN_STATUSES))),
+    "cite": st.one_of(st.tuples(refs), st.tuples(refs, texts)),
+}
+
+#: Every property key of the grammar.
+PROPERTY_KEYS = tuple(_PROPERTY_VALUES)
+
+
+@st.composite
+def _properties(draw) -> ast.Property:
+    # One strategy, not a one_of of 27: hypothesis flattens nested one_ofs, and the
+    # property branches would then crowd out points, clauses and red lines.
+    key = draw(st.sampled_from(PROPERTY_KEYS))
+    return ast.Property(key, draw(_PROPERTY_VALUES[key]), draw(citation_lists))
+
+
+properties = _properties()
+
+
+def _items(*strategies, max_size: int = 3):
+    return st.lists(st.one_of(*strategies), max_size=max_size).map(tuple)
+
+
+# ============================================================================
+# Conditions
+# ============================================================================
+
+references = st.one_of(refs, st.builds(ast.PointRef, naturals))
+
+BASE_CONDITIONS = {
+    "invades": st.builds(ast.Invades, name_lists(2), name_lists(2)),
+    "attacks": st.builds(ast.Attacks, name_lists(2), name_lists(2)),
+    "breached": st.builds(ast.Breached, references),
+    "text": st.builds(ast.ConditionText, texts),
+}
+_base_conditions = st.one_of(*BASE_CONDITIONS.values())
+
+
+def _extend_conditions(children):
+    operand_lists = st.lists(children, min_size=2, max_size=3).map(tuple)
+    return st.one_of(
+        children.map(ast.Not),
+        operand_lists.map(ast.And),
+        operand_lists.map(ast.Or),
+    )
+
+
+#: Any condition. And/Or chains have >= 2 operands; an And directly in an And (an
+#: Or in an Or, a chain or a Not under a Not) is written with parentheses, which the
+#: parser drops, so every nesting is writable.
+conditions = st.recursive(_base_conditions, _extend_conditions, max_leaves=4)
+
+#: Conditions by the kind of their top node.
+CONDITIONS = {
+    **BASE_CONDITIONS,
+    "not": conditions.map(ast.Not),
+    "and": st.lists(conditions, min_size=2, max_size=3).map(lambda ops: ast.And(tuple(ops))),
+    "or": st.lists(conditions, min_size=2, max_size=3).map(lambda ops: ast.Or(tuple(ops))),
+}
+
+# ============================================================================
+# Actions and modifiers
+# ============================================================================
+
+legal_statuses = st.sampled_from([None, "de facto", "de jure"])
+optional_names = st.one_of(st.just(()), name_lists())
+
+#: The grammar's ``proportion``: ``about one-third``, ``50%``.
+proportions = st.builds(ast.Estimate, st.sampled_from(QUALIFIERS), st.one_of(fractions, percents))
+
+shares = st.one_of(
+    # about 100bn USD (about one-third)
+    st.builds(ast.Share, st.builds(ast.Estimate, st.sampled_from(QUALIFIERS), quantities), st.none() | proportions),
+    st.builds(ast.Share, st.none(), proportions),  # one-third, at most 50%
+    st.builds(ast.Share, st.none(), st.none(), st.sampled_from(["remainder", "all"])),
+)
+
+limits = st.one_of(
+    st.builds(ast.Limit, estimates, st.none() | proportions),  # 600,000 personnel (about one-tenth)
+    st.builds(ast.Limit, st.none(), proportions),             # about one-tenth of strength
+    st.just(ast.Limit(None, None)),                           # any
+)
+
+SANCTION_VERBS = ["lift", "ease", "impose", "reinstate", "phase out"]
+
+#: Every action, by node class name.
+ACTIONS = {
+    "Cede": st.builds(ast.Cede, name_lists(), name_refs, legal_statuses, optional_names),
+    "Recognise": st.builds(ast.Recognise, name_lists(), st.none() | name_refs, legal_statuses),
+    "Freeze": st.builds(ast.Freeze, optional_names),
+    "Withdraw": st.builds(ast.Withdraw, name_lists(), st.none() | quantities),
+    "Establish": st.builds(ast.Establish, st.sampled_from(["demilitarised", "buffer"]), name_lists(),
+                           st.none() | quantities),
+    "Exceed": st.builds(ast.Exceed, limits),
+    "Possess": st.builds(ast.Possess, name_lists(), st.none() | estimates),
+    "Deploy": st.builds(ast.Deploy, name_lists(), optional_names, st.none() | estimates),
+    "Join": st.builds(ast.Join, name_refs),
+    "Admit": st.builds(ast.Admit, name_lists()),
+    "Station": st.builds(ast.Station, name_lists()),
+    "Unite": st.builds(ast.Unite, name_refs),
+    "Allocate": st.builds(ast.Allocate, st.none() | shares, name_refs, name_refs),
+    "ReceiveProfits": st.builds(ast.ReceiveProfits, shares, name_refs),
+    "Sanctions": st.builds(ast.Sanctions, st.sampled_from(SANCTION_VERBS), st.booleans(), name_lists()),
+    "CeaseFire": st.just(ast.CeaseFire()),
+    "Guarantee": st.builds(ast.Guarantee, name_refs, st.sampled_from([None, "full", "partial", "nominal"]),
+                           st.none() | conditions),
+    "Amnesty": st.builds(ast.Amnesty, optional_texts),
+    "ExchangePrisoners": st.builds(ast.ExchangePrisoners, optional_texts),
+    "HoldElections": st.builds(ast.HoldElections, optional_names),
+    "Provision": st.builds(ast.Provision, texts, optional_names),
+}
+actions = st.one_of(*ACTIONS.values())
+
+#: Every modifier, by node class name.
+MODIFIERS = {
+    "Within": st.builds(ast.Within, quantities, st.none() | references),
+    "ByDate": st.builds(ast.ByDate, dates),
+    "FromDate": st.builds(ast.FromDate, dates),
+    "UntilDate": st.builds(ast.UntilDate, dates),
+    "Upon": st.builds(ast.Upon, references),
+    "If": st.builds(ast.If, conditions),
+    "Unless": st.builds(ast.Unless, conditions),
+}
+modifiers = st.one_of(*MODIFIERS.values())
+
+MODALITIES = ["shall", "shall not", "shall never", "may", "may not"]
+
+#: (subjects, modality): subjects need a modality; the plain form has neither.
+_heads = st.one_of(
+    st.tuples(st.one_of(st.just(()), name_lists(2)), st.sampled_from(MODALITIES)),
+    st.just(((), None)),
+)
+
+
+@st.composite
+def _clause_nodes(draw, labelled: bool = True, cited: bool = True, action=None, modifier=None) -> ast.Clause:
+    """A clause; the patterns of red lines have no label.
+
+    ``action`` and ``modifier`` are strategies that force the action, or one of the
+    modifiers, to be of a given kind.
+    """
+    label = draw(st.none() | identifiers) if labelled else None
+    subjects, modality = draw(_heads)
+    action = draw(action if action is not None else actions)
+    mods = draw(st.lists(modifiers, max_size=2).map(tuple))
+    if modifier is not None:
+        at = draw(st.integers(0, len(mods)))
+        mods = (*mods[:at], draw(modifier), *mods[at:])
+    cites = draw(citation_lists) if cited else ()
+    return ast.Clause(label, subjects, modality, action, mods, cites)
+
+
+# ============================================================================
+# Plans, positions and the file
+# ============================================================================
+
+unknowns = st.builds(ast.Unknown, optional_texts, citation_lists)
+unknown_points = st.builds(ast.UnknownPoints, naturals, naturals, optional_texts, citation_lists)
+
+_option_blocks = st.builds(
+    ast.Option, identifiers, optional_names, st.booleans(),
+    _items(properties, _clause_nodes(), unknowns),
+)
+points = st.builds(
+    ast.Point, naturals, optional_texts,
+    _items(properties, _clause_nodes(), _clause_nodes(), _clause_nodes(), unknowns, _option_blocks),
+)
+_plan_blocks = st.builds(ast.Plan, identifiers, optional_texts, _items(properties, points, points, points, unknown_points))
+
+holds = st.builds(ast.Holds, name_lists(2), name_lists(2))
+requirements = st.builds(
+    ast.Requirement, st.sampled_from(["require", "forbid"]),
+    st.one_of(_clause_nodes(labelled=False, cited=False), holds),  # a predicate's citations are the requirement's
+    citation_lists,
+)
+redlines = st.builds(ast.RedLine, identifiers, texts, citation_lists, _items(properties, requirements, requirements))
+ideals = st.builds(ast.Ideal, _clause_nodes())
+flexibles = st.builds(ast.Flexible, name_lists(), citation_lists)
+_positions_blocks = st.builds(ast.Positions, refs, optional_texts, _items(properties, redlines, ideals, flexibles))
+
+DECLARATION_KINDS = ["source", "state", "bloc", "alliance", "organisation", "organization", "party", "region",
+                     "force", "weapon", "pool", "fund"]
+declarations = st.builds(ast.Declaration, st.sampled_from(DECLARATION_KINDS), identifiers, optional_texts,
+                         _items(properties))
+uses = st.builds(ast.Use, texts)
+
+# Plans and positions hold most node kinds: they are drawn more often.
+statements = st.one_of(uses, declarations, _plan_blocks, _plan_blocks, _plan_blocks, _positions_blocks, _positions_blocks)
+
+
+def whole_files(max_statements: int = 3):
+    """A whole file's tree: any statements."""
+    return st.builds(ast.PlanFile, st.just("<generated>"), st.lists(statements, max_size=max_statements).map(tuple))
+
+
+def _one_block(statement) -> ast.PlanFile:
+    return ast.PlanFile("<generated>", (statement,))
+
+
+#: A plan with one point of 1-3 clauses (and perhaps an option): clauses, actions,
+#: modifiers and conditions turn up far more often than in whole files.
+clause_files = st.builds(
+    lambda name, number, items: _one_block(ast.Plan(name, None, (ast.Point(number, None, items),))),
+    identifiers, naturals,
+    st.lists(st.one_of(_clause_nodes(), _clause_nodes(), _option_blocks), min_size=1, max_size=3).map(tuple),
+)
+
+#: Positions with one red line of 1-3 requirements, and perhaps ideals.
+position_files = st.builds(
+    lambda party, name, title, requirements, rest: _one_block(
+        ast.Positions(party, None, (ast.RedLine(name, title, (), requirements), *rest))),
+    refs, identifiers, texts,
+    st.lists(requirements, min_size=1, max_size=3).map(tuple),
+    st.lists(st.one_of(ideals, flexibles), max_size=2),
+)
+
+
+def plan_files(max_statements: int = 3):
+    """A file's tree: a whole file, or one focused on clauses or on red lines."""
+    return st.one_of(whole_files(max_statements), clause_files, position_files)
+
+
+def _clause_file(clause_strategy):
+    return st.builds(
+        lambda name, number, clause, rest: _one_block(ast.Plan(name, None, (ast.Point(number, None, (clause, *rest)),))),
+        identifiers, naturals, clause_strategy, st.lists(_clause_nodes(), max_size=1),
+    )
+
+
+def _declaration_file(key: str):
+    prop = st.builds(ast.Property, st.just(key), _PROPERTY_VALUES[key], citation_lists)
+    return st.builds(
+        lambda kind, name, props: _one_block(ast.Declaration(kind, name, None, tuple(props))),
+        st.sampled_from(DECLARATION_KINDS), identifiers, st.lists(prop, min_size=1, max_size=2),
+    )
+
+
+def _focused_files() -> dict[str, tuple[type | tuple[type, ...], st.SearchStrategy]]:
+    focus: dict[str, tuple[type | tuple[type, ...], st.SearchStrategy]] = {}
+    for name, action in ACTIONS.items():
+        # Every action is in a Clause; Exceed holds a Limit, ReceiveProfits a Share, Join a Ref.
+        extra = {"Exceed": ast.Limit, "ReceiveProfits": ast.Share, "Join": ast.Ref}.get(name, ast.Clause)
+        focus[f"action-{name}"] = ((getattr(ast, name), ast.Clause, extra), _clause_file(_clause_nodes(action=action)))
+    for name, modifier in MODIFIERS.items():
+        focus[f"modifier-{name}"] = (getattr(ast, name), _clause_file(_clause_nodes(modifier=modifier)))
+    condition_classes = {"invades": ast.Invades, "attacks": ast.Attacks, "breached": ast.Breached,
+                         "text": ast.ConditionText, "not": ast.Not, "and": ast.And, "or": ast.Or}
+    for name, condition in CONDITIONS.items():
+        focus[f"condition-{name}"] = (condition_classes[name],
+                                      _clause_file(_clause_nodes(modifier=st.builds(ast.If, condition))))
+    for key in PROPERTY_KEYS:
+        focus[f"property-{key.replace(' ', '_')}"] = (ast.Property, _declaration_file(key))
+    # Values that the strategies above give only now and then.
+    for name, amount in (("quantity", quantities), ("percent", percents), ("fraction", fractions)):
+        strength = st.builds(lambda e, c: ast.Property("strength", (e,), c),
+                             st.builds(ast.Estimate, st.sampled_from(QUALIFIERS), amount), citation_lists)
+        focus[f"value-{name}"] = (getattr(ast, name.capitalize()),
+                                  strength.map(lambda p: _one_block(ast.Declaration("force", "f", None, (p,)))))
+    focus["value-keyword"] = (ast.Keyword, _declaration_file("status"))
+    focus["value-date"] = (ast.Date, _declaration_file("date"))
+    focus["value-estimate"] = (ast.Estimate, _declaration_file("amount"))
+    focus["value-point-ref"] = (ast.PointRef, _clause_file(_clause_nodes(
+        modifier=st.builds(ast.Upon, st.builds(ast.PointRef, naturals)))))
+    focus["citation"] = (ast.Citation, st.builds(
+        lambda unknown, cites: _one_block(ast.Plan("p", None, (ast.Point(1, None, (
+            ast.Unknown(unknown.description, tuple(cites)),)),))),
+        unknowns, st.lists(citations, min_size=1, max_size=2)))
+    # Blocks and statements.
+    focus["use"] = (ast.Use, st.builds(lambda use, rest: ast.PlanFile("<generated>", (use, *rest.statements)),
+                                       uses, whole_files(2)))
+    focus["declaration"] = (ast.Declaration, declarations.map(_one_block))
+    focus["plan"] = (ast.Plan, _plan_blocks.map(_one_block))
+    focus["point"] = (ast.Point, st.builds(lambda plan, point: _one_block(
+        ast.Plan(plan.name, plan.title, (*plan.items, point))), _plan_blocks, points))
+    focus["option"] = (ast.Option, st.builds(
+        lambda plan, point, option: _one_block(ast.Plan(plan.name, plan.title, (
+            *plan.items, ast.Point(point.number, point.title, (*point.items, option))))),
+        _plan_blocks, points, _option_blocks))
+    focus["unknown"] = (ast.Unknown, st.builds(
+        lambda point, unknown: _one_block(ast.Plan("p", None, (
+            ast.Point(point.number, point.title, (unknown, *point.items)),))),
+        points, unknowns))
+    focus["unknown-points"] = (ast.UnknownPoints, st.builds(
+        lambda plan, run: _one_block(ast.Plan(plan.name, plan.title, (*plan.items, run))), _plan_blocks, unknown_points))
+    focus["positions"] = (ast.Positions, _positions_blocks.map(_one_block))
+    focus["redline"] = (ast.RedLine, position_files)
+    focus["requirement"] = (ast.Requirement, position_files)
+    focus["holds"] = (ast.Holds, st.builds(
+        lambda party, requirement: _one_block(ast.Positions(party, None, (
+            ast.RedLine("r", "t", (), (requirement,)),))),
+        refs, st.builds(ast.Requirement, st.sampled_from(["require", "forbid"]), holds, citation_lists)))
+    focus["ideal"] = (ast.Ideal, st.builds(lambda party, items: _one_block(ast.Positions(party, None, tuple(items))),
+                                           refs, st.lists(ideals, min_size=1, max_size=3)))
+    focus["flexible"] = (ast.Flexible, st.builds(lambda party, items: _one_block(
+        ast.Positions(party, None, tuple(items))), refs, st.lists(flexibles, min_size=1, max_size=3)))
+    focus["file"] = (ast.PlanFile, whole_files())
+    return focus
+
+
+#: Files that each hold one given kind of node, by construction: every action,
+#: modifier, condition kind, property key, value, statement and block. A test
+#: parametrized over these meets every node type in every run, whatever hypothesis's
+#: bias towards the first branches of a one_of.
+#: name -> (the node class, or classes, every file holds; strategy).
+FOCUSED_FILES: dict[str, tuple[type | tuple[type, ...], st.SearchStrategy]] = _focused_files()
+
+
+# ============================================================================
+# What cannot be generated, and why
+# ============================================================================
+
+#: AST shapes the dataclasses allow but no .plan text can produce.
+UNWRITABLE_SHAPES = [
+    "Ref(name, wildcard=True) with name != 'any'; Ref('any', wildcard=True) where the grammar has a bare "
+    "NAME (property values, citations, labels, clause references, units, positions party)",
+    "Clause with subjects but modality None (the plain form has no subjects)",
+    "Clause with a label, or with citations, as a Requirement's predicate (the citations belong to the "
+    "Requirement; 'require' takes a clause body, which has no label)",
+    "And/Or with fewer than 2 operands",
+    "Estimate with a qualifier and amount None ('about unknown')",
+    "Limit whose share (the bracketed or 'of strength' proportion) is an Estimate of a Quantity or unknown",
+    "Share whose amount is an Estimate of a Fraction, Percent or unknown; Share whose proportion is an "
+    "Estimate of a Quantity or unknown; Share with rest and an amount or proportion; Share(None, None, None)",
+    "Breached(Ref('any', wildcard=True)) (a reference is a NAME or 'point N')",
+    "Establish.zone 'demilitarized' (read as 'demilitarised'); any zone other than demilitarised/buffer",
+    "Declaration kind, Sanctions verb, modality, legal status, guarantee strength, qualifier or scale "
+    "outside the grammar's words ('mn'/'bn'/'tn' are read as million/billion/trillion)",
+    "Property with a key not in the grammar, or values of other types than its prop_* rule gives",
+    "Keyword other than partly/fully (held by) or draft/leaked/proposed/agreed/signed (status)",
+    "Negative numbers anywhere (Quantity, Percent, Fraction, Point.number, UnknownPoints, PointRef, Date)",
+    "Date with a day but no month; Date with a month and a year outside 0000-9999 "
+    "(DATE_VALUE needs exactly four digits)",
+    "Names spelt like a keyword in places where that keyword could stand ('any' in a names list is the "
+    "wildcard; 'shall' as a subject is the modality)",
+    "Empty names tuples where the grammar needs at least one name (members, cede regions, admit, ...)",
+    "Empty label (Clause.label == '' prints as no label)",
+    "Items of kinds their block does not allow (a Clause directly in a Plan, an Option in an Option, ...)",
+]
+
+
+
+# ============================================================================
+# The public kit: plans over a world of declared names
+# ============================================================================
+
+#: Parties drawn from when ``parties`` is not given.
+DEFAULT_PARTIES: tuple[str, ...] = ("russia", "ukraine", "usa", "europe")
+#: Regions drawn from when ``regions`` is not given.
+DEFAULT_REGIONS: tuple[str, ...] = ("donetsk", "luhansk", "crimea", "zaporizhzhia")
+#: The weapon and the pool every world declares (for possess, deploy, allocate, receive).
+_WEAPON = "missiles"
+_POOL = "frozen_assets"
+
+#: Clause kinds by the keyword that opens their action -> the action's node class name.
+CLAUSE_KINDS: dict[str, str] = {
+    "cede": "Cede", "recognise": "Recognise", "freeze": "Freeze", "withdraw": "Withdraw",
+    "establish": "Establish", "exceed": "Exceed", "possess": "Possess", "deploy": "Deploy",
+    "join": "Join", "admit": "Admit", "station": "Station", "unite": "Unite", "allocate": "Allocate",
+    "receive": "ReceiveProfits", "sanctions": "Sanctions", "cease fire": "CeaseFire",
+    "guarantee": "Guarantee", "amnesty": "Amnesty", "exchange": "ExchangePrisoners",
+    "elections": "HoldElections", "provision": "Provision",
+}
+#: Other spellings accepted for ``kind``.
+_KIND_ALIASES = {
+    "recognize": "recognise", "cease_fire": "cease fire", "ceasefire": "cease fire", "sanction": "sanctions",
+    "lift": "sanctions", "impose": "sanctions", "ease": "sanctions", "reinstate": "sanctions",
+    "grant": "amnesty", "hold": "elections", "hold elections": "elections", "exchange prisoners": "exchange",
+}
+
+_NAME = re.compile(r"[^\W\d]\w*")
+
+_UNITS_OF_DISTANCE = ["km"]
+_UNITS_OF_TIME = ["days", "months"]
+
+#: Short readable titles: shrink to None, then to "".
+_titles = st.none() | st.text("abcdefghij ", max_size=10)
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _check_names(argument: str, names, *, allow_none: bool = True) -> tuple[str, ...] | None:
+    if names is None:
+        if allow_none:
+            return None
+        raise TypeError(f"{argument} must be a list of names, not None")
+    if isinstance(names, (str, bytes)):
+        raise TypeError(f"{argument} must be a list of names such as [{names!r}], not a single string")
+    try:
+        names = list(names)
+    except TypeError:
+        raise TypeError(f"{argument} must be a list of names, not {type(names).__name__}") from None
+    if not names:
+        raise ValueError(f"{argument} must name at least one {'party' if argument == 'parties' else 'region'}; got an empty list")
+    out: list[str] = []
+    for name in names:
+        if not isinstance(name, str):
+            raise TypeError(f"{argument} must hold strings; got {name!r} ({type(name).__name__})")
+        if not _NAME.fullmatch(name):
+            raise ValueError(f"{argument}: {name!r} is not a .plan name (a letter or '_', then letters, "
+                             f"digits or '_')")
+        if name in KEYWORDS:
+            raise ValueError(f"{argument}: {name!r} is a keyword of the .plan language and cannot be a name")
+        if name in (_WEAPON, _POOL):
+            raise ValueError(f"{argument}: {name!r} is reserved by plandsl.testing (a declared weapon or pool)")
+        if name not in out:
+            out.append(name)
+    return tuple(out)
+
+
+def _check_count(argument: str, value, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{argument} must be an int, not {type(value).__name__} ({value!r})")
+    if value < minimum:
+        raise ValueError(f"{argument} must be at least {minimum}; got {value}")
+    return value
+
+
+def _check_flag(argument: str, value) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{argument} must be True or False, not {value!r}")
+    return value
+
+
+def _check_vocabulary(parties, regions) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+    parties = _check_names("parties", parties)
+    regions = _check_names("regions", regions)
+    if parties and regions and set(parties) & set(regions):
+        both = sorted(set(parties) & set(regions))
+        raise ValueError(f"{', '.join(map(repr, both))} cannot be both a party and a region")
+    return parties, regions
+
+
+def _check_kind(kind) -> str | None:
+    if kind is None:
+        return None
+    if not isinstance(kind, str):
+        raise TypeError(f"kind must be a clause keyword such as 'cede' (a str), not {type(kind).__name__}")
+    key = " ".join(kind.lower().split())
+    key = _KIND_ALIASES.get(key, key)
+    if key not in CLAUSE_KINDS:
+        raise ValueError(f"unknown clause kind {kind!r}; expected one of: {', '.join(sorted(CLAUSE_KINDS))}")
+    return key
+
+
+# ---------------------------------------------------------------- vocabulary
+
+
+def _vocabulary(parties, regions):
+    """(parties, regions): the given names, or 2-3 parties and 1-2 regions of the defaults."""
+    party_names = (st.just(parties) if parties is not None
+                   else st.lists(st.sampled_from(DEFAULT_PARTIES), min_size=2, max_size=3, unique=True).map(tuple))
+    region_names = (st.just(regions) if regions is not None
+                    else st.lists(st.sampled_from(DEFAULT_REGIONS), min_size=1, max_size=2, unique=True).map(tuple))
+    return st.tuples(party_names, region_names)
+
+
+def _some(names: tuple[str, ...], max_size: int = 2):
+    """1..max_size distinct names of ``names`` as Refs."""
+    return st.lists(st.sampled_from(names), min_size=1, max_size=min(max_size, len(names)),
+                    unique=True).map(lambda picked: tuple(ast.Ref(n) for n in picked))
+
+
+def _one(names: tuple[str, ...]):
+    return st.sampled_from(names).map(ast.Ref)
+
+
+def _quantity(units):
+    return st.builds(ast.Quantity, st.integers(1, 100).map(Decimal), st.just(None), st.sampled_from(units))
+
+
+def _kit_actions(parties, regions, wildcard: bool = False):
+    """(action strategies by clause keyword, condition strategy), naming only the given names.
+
+    With ``wildcard``, ``any`` may stand for a name (red-line patterns).
+    """
+    party, region = _one(parties), _one(regions)
+    some_parties, some_regions = _some(parties), _some(regions)
+    if wildcard:
+        party = party | st.just(ANY)
+        some_parties = some_parties | st.just((ANY,))
+        some_regions = some_regions | st.just((ANY,))
+    weapon, pool = st.just((ast.Ref(_WEAPON),)), st.just(ast.Ref(_POOL))
+    maybe_regions = st.just(()) | some_regions
+    small_estimates = st.builds(ast.Estimate, st.sampled_from(QUALIFIERS), _quantity(_UNITS_OF_DISTANCE))
+    kit_conditions = st.one_of(
+        st.builds(ast.Invades, some_parties, some_parties | some_regions),
+        st.builds(ast.Attacks, some_parties, some_parties | some_regions),
+        st.builds(ast.ConditionText, st.text("abcdefghij ", min_size=1, max_size=10)),
+    )
+    return {
+        "cede": st.builds(ast.Cede, some_regions, party, legal_statuses, st.just(()) | some_parties),
+        "recognise": st.builds(ast.Recognise, some_regions, st.none() | party, legal_statuses),
+        "freeze": st.builds(ast.Freeze, maybe_regions),
+        "withdraw": st.builds(ast.Withdraw, some_regions, st.none() | _quantity(_UNITS_OF_DISTANCE)),
+        "establish": st.builds(ast.Establish, st.sampled_from(["demilitarised", "buffer"]), some_regions,
+                               st.none() | _quantity(_UNITS_OF_DISTANCE)),
+        "exceed": st.builds(ast.Exceed, limits),
+        "possess": st.builds(ast.Possess, weapon, st.none() | small_estimates),
+        "deploy": st.builds(ast.Deploy, weapon, maybe_regions, st.none() | small_estimates),
+        "join": st.builds(ast.Join, party),
+        "admit": st.builds(ast.Admit, some_parties),
+        "station": st.builds(ast.Station, some_regions),
+        "unite": st.builds(ast.Unite, party),
+        "allocate": st.builds(ast.Allocate, st.none() | shares, pool, party),
+        "receive": st.builds(ast.ReceiveProfits, shares, pool),
+        "sanctions": st.builds(ast.Sanctions, st.sampled_from(SANCTION_VERBS), st.booleans(), some_parties),
+        "cease fire": st.just(ast.CeaseFire()),
+        "guarantee": st.builds(ast.Guarantee, party, st.sampled_from([None, "full", "partial", "nominal"]),
+                               st.none() | kit_conditions),
+        "amnesty": st.builds(ast.Amnesty, st.none() | st.text("abcdefghij ", max_size=10)),
+        "exchange": st.builds(ast.ExchangePrisoners, st.none() | st.text("abcdefghij ", max_size=10)),
+        "elections": st.builds(ast.HoldElections, maybe_regions),
+        "provision": st.builds(ast.Provision, st.text("abcdefghij ", max_size=10), st.just(()) | some_parties),
+    }, kit_conditions
+
+
+#: Dates near the present, so that a plan reads as one.
+_kit_dates = st.one_of(
+    st.builds(ast.Date, st.integers(2025, 2035)),
+    st.builds(ast.Date, st.integers(2025, 2035), st.integers(1, 12)),
+    st.builds(ast.Date, st.integers(2025, 2035), st.integers(1, 12), st.integers(1, 28)),
+)
+
+
+def _kit_modifiers(kit_conditions, max_point: int):
+    return st.one_of(
+        st.builds(ast.ByDate, _kit_dates),
+        st.builds(ast.Within, _quantity(_UNITS_OF_TIME), st.none() | st.builds(ast.PointRef, st.integers(1, max_point))),
+        st.builds(ast.FromDate, _kit_dates),
+        st.builds(ast.UntilDate, _kit_dates),
+        st.builds(ast.Upon, st.builds(ast.PointRef, st.integers(1, max_point))),
+        st.builds(ast.If, kit_conditions),
+        st.builds(ast.Unless, kit_conditions),
+    )
+
+
+@st.composite
+def _kit_clause(draw, parties, regions, kind=None, *, pattern: bool = False, max_point: int = 3) -> ast.Clause:
+    """A clause over the vocabulary: subjects among ``parties``; no label, no citations."""
+    acts, kit_conditions = _kit_actions(parties, regions, wildcard=pattern)
+    action = draw(acts[kind] if kind is not None else st.one_of(*acts.values()))
+    subjects = _some(parties) | st.just((ANY,)) if pattern else _some(parties)
+    if draw(st.booleans()):
+        head = (draw(subjects), draw(st.sampled_from(MODALITIES)))
+    else:
+        head = ((), None)  # the plain form: "cede donetsk to russia;"
+    mods = draw(st.lists(_kit_modifiers(kit_conditions, max_point), max_size=1).map(tuple))
+    return ast.Clause(None, *head, action, mods, ())
+
+
+@st.composite
+def _kit_plan(draw, name, parties, regions, max_points, max_clauses, with_options) -> ast.Plan:
+    count = draw(st.integers(1, max_points))
+    clause = _kit_clause(parties, regions, max_point=max_points)
+    points = []
+    for number in range(1, count + 1):
+        items = draw(st.lists(clause, min_size=1, max_size=max_clauses))
+        if with_options and draw(st.integers(0, 3)) == 0:
+            labels = draw(st.lists(st.sampled_from("abc"), min_size=2, max_size=2, unique=True))
+            for label in sorted(labels):
+                proposers = draw(st.just(()) | _some(parties))
+                choice = tuple(draw(st.lists(clause, min_size=1, max_size=max_clauses)))
+                items.append(ast.Option(label, proposers, draw(st.booleans()), choice))
+        points.append(ast.Point(number, draw(_titles), tuple(items)))
+    props = []
+    if draw(st.booleans()):
+        props.append(ast.Property("status", (ast.Keyword(draw(st.sampled_from(PLAN_STATUSES))),)))
+    if draw(st.booleans()):
+        props.append(ast.Property("sponsor", (draw(_some(parties)),)))
+    return ast.Plan(name, draw(_titles), (*props, *points))
+
+
+def _world_statements(parties, regions) -> tuple[ast.Declaration, ...]:
+    return (
+        *(ast.Declaration("party", name, None, ()) for name in parties),
+        *(ast.Declaration("region", name, None, ()) for name in regions),
+        ast.Declaration("weapon", _WEAPON, None, ()),
+        ast.Declaration("pool", _POOL, None, ()),
+    )
+
+
+_PLAN_NAMES = ["plan_a", "plan_b", "plan_c"]
+
+
+# ---------------------------------------------------------------- public strategies
+
+
+def worlds(parties=None, regions=None) -> st.SearchStrategy[ast.PlanFile]:
+    """Files of declarations only: a ``party`` for each party, a ``region`` for each region.
+
+    ``parties`` and ``regions`` are lists of names; left out, 2-3 parties of
+    :data:`DEFAULT_PARTIES` and 1-2 regions of :data:`DEFAULT_REGIONS` are drawn.
+    Every world also declares ``weapon missiles`` and ``pool frozen_assets``,
+    which generated clauses may name (``possess``, ``allocate``...).
+    """
+    parties, regions = _check_vocabulary(parties, regions)
+    return _vocabulary(parties, regions).map(
+        lambda vocabulary: ast.PlanFile("<generated>", _world_statements(*vocabulary)))
+
+
+def plans(parties=None, regions=None, *, max_points: int = 3, max_clauses: int = 2, options: bool = True,
+          world: bool = True) -> st.SearchStrategy[ast.PlanFile]:
+    """Files holding one plan (:class:`plandsl.ast.PlanFile` trees), as the parser would build them.
+
+    - ``parties``, ``regions``: the names clauses may use (see :func:`worlds`);
+      every subject of a clause is one of ``parties``, every region ceded,
+      recognised or withdrawn from is one of ``regions``;
+    - ``max_points``: the plan has 1 to ``max_points`` points, numbered from 1;
+    - ``max_clauses``: each point (and each option) holds 1 to ``max_clauses`` clauses;
+    - ``options``: whether points may hold bracketed alternatives (``option a {...}``);
+    - ``world``: whether the file starts with the declarations of every name it uses
+      (then ``plandsl check`` finds no undefined names).
+    """
+    parties, regions = _check_vocabulary(parties, regions)
+    max_points = _check_count("max_points", max_points, 1)
+    max_clauses = _check_count("max_clauses", max_clauses, 1)
+    options = _check_flag("options", options)
+    world = _check_flag("world", world)
+
+    @st.composite
+    def build(draw):
+        party_names, region_names = draw(_vocabulary(parties, regions))
+        plan = draw(_kit_plan(draw(st.sampled_from(_PLAN_NAMES)), party_names, region_names,
+                              max_points, max_clauses, options))
+        head = _world_statements(party_names, region_names) if world else ()
+        return ast.PlanFile("<generated>", (*head, plan))
+
+    return build()
+
+
+def plan_sources(parties=None, regions=None, **options) -> st.SearchStrategy[str]:
+    """``.plan`` source text that parses with no diagnostics: :func:`plans`, formatted.
+
+    Takes the same arguments as :func:`plans`.
+    """
+    from plandsl.formatter import format_tree
+
+    return plans(parties, regions, **options).map(format_tree)
+
+
+def clauses(kind=None, *, parties=None, regions=None) -> st.SearchStrategy[ast.Clause]:
+    """Single clauses (:class:`plandsl.ast.Clause`), without label or citations.
+
+    ``kind`` is a clause keyword, one of :data:`CLAUSE_KINDS` (``"cede"``,
+    ``"exceed"``, ``"join"``, ``"cease fire"``...); left out, any kind is drawn.
+    ``parties`` and ``regions`` are as for :func:`plans`.
+    """
+    kind = _check_kind(kind)
+    parties, regions = _check_vocabulary(parties, regions)
+    return _vocabulary(parties, regions).flatmap(lambda v: _kit_clause(v[0], v[1], kind))
+
+
+def positions(parties=None, regions=None, *, max_redlines: int = 2,
+              max_requirements: int = 2) -> st.SearchStrategy[ast.Positions]:
+    """``positions`` blocks (:class:`plandsl.ast.Positions`) of one party, with red lines.
+
+    The party is one of ``parties``; there are 1 to ``max_redlines`` red lines of
+    1 to ``max_requirements`` requirements each (``require``/``forbid`` a clause
+    pattern, where ``any`` may stand for a name, or ``holds``). Put a block in a
+    file with ``ast.PlanFile(path, (*world.statements, block))``.
+    """
+    parties, regions = _check_vocabulary(parties, regions)
+    max_redlines = _check_count("max_redlines", max_redlines, 1)
+    max_requirements = _check_count("max_requirements", max_requirements, 1)
+
+    @st.composite
+    def build(draw):
+        party_names, region_names = draw(_vocabulary(parties, regions))
+        predicate = st.one_of(
+            _kit_clause(party_names, region_names, pattern=True),
+            st.builds(ast.Holds, _some(party_names), _some(region_names)),
+        )
+        requirement = st.builds(ast.Requirement, st.sampled_from(["forbid", "require"]), predicate)
+        names = draw(st.lists(st.sampled_from(["r1", "r2", "r3"]), min_size=1, max_size=max_redlines,
+                              unique=True))
+        redlines = tuple(
+            ast.RedLine(name, draw(st.text("abcdefghij ", max_size=10)), (),
+                        tuple(draw(st.lists(requirement, min_size=1, max_size=max_requirements))))
+            for name in sorted(names))
+        return ast.Positions(ast.Ref(draw(st.sampled_from(party_names))), draw(_titles), redlines)
+
+    return build()
+
+
+def plan_families(parties=None, regions=None, *, max_points: int = 3, max_clauses: int = 2,
+                  options: bool = True, world: bool = True) -> st.SearchStrategy[ast.PlanFile]:
+    """Files holding a plan and a revision of it: ``plan b { revises a; ... }``.
+
+    The last two statements are the original and the revision. The revision
+    keeps some points of the original, rewrites others and may add some. The
+    arguments are those of :func:`plans`.
+    """
+    parties, regions = _check_vocabulary(parties, regions)
+    max_points = _check_count("max_points", max_points, 1)
+    max_clauses = _check_count("max_clauses", max_clauses, 1)
+    options = _check_flag("options", options)
+    world = _check_flag("world", world)
+
+    @st.composite
+    def build(draw):
+        party_names, region_names = draw(_vocabulary(parties, regions))
+        original_name, revision_name = draw(st.lists(st.sampled_from(_PLAN_NAMES), min_size=2, max_size=2,
+                                                     unique=True))
+        original = draw(_kit_plan(original_name, party_names, region_names, max_points, max_clauses, options))
+        other = draw(_kit_plan(revision_name, party_names, region_names, max_points, max_clauses, options))
+        old_points = [item for item in original.items if isinstance(item, ast.Point)]
+        new_points = [item for item in other.items if isinstance(item, ast.Point)]
+        points = []
+        for index, point in enumerate(old_points):
+            choice = draw(st.sampled_from(["keep", "rewrite", "drop"]))
+            if choice == "keep" or (choice == "rewrite" and index >= len(new_points)):
+                points.append(point)
+            elif choice == "rewrite":
+                points.append(new_points[index])
+        points += new_points[len(old_points):]
+        points = [ast.Point(number, p.title, p.items) for number, p in enumerate(points, 1)]
+        props = (ast.Property("revises", (ast.Ref(original_name),)),
+                 *(item for item in other.items if isinstance(item, ast.Property)))
+        revision = ast.Plan(revision_name, other.title, (*props, *points))
+        head = _world_statements(party_names, region_names) if world else ()
+        return ast.PlanFile("<generated>", (*head, original, revision))
+
+    return build()
