@@ -5,7 +5,8 @@ The public API, imported lazily so that the command line starts fast:
 - :func:`parse` (text -> :class:`ParseResult`), :func:`parse_file`
 - :func:`load` (files and everything they ``use`` -> :class:`Program`)
 - :func:`format_source` (text -> :class:`FormatResult`)
-- :func:`check` (files -> :class:`CheckResult`: diagnostics, red-line verdicts, spectrum)
+- :func:`plandsl.check.check` (files -> ``CheckResult``: diagnostics, red-line verdicts,
+  spectrum); import it from its module, which bears its name
 - :func:`render_plan`, :func:`render_comparison` (files -> documents)
 - :mod:`plandsl.ast` (the syntax tree) and :mod:`plandsl.diagnostics`
 """
@@ -21,9 +22,6 @@ _LAZY = {
     "format_source": ("plandsl.formatter", "format_source"),
     "format_tree": ("plandsl.formatter", "format_tree"),
     "FormatResult": ("plandsl.formatter", "FormatResult"),
-    "check": ("plandsl.check", "check"),
-    "CheckOptions": ("plandsl.check", "CheckOptions"),
-    "CheckResult": ("plandsl.check", "CheckResult"),
     "render_plan": ("plandsl.documents", "render_plan"),
     "render_comparison": ("plandsl.documents", "render_comparison"),
     "Diagnostic": ("plandsl.diagnostics", "Diagnostic"),
