@@ -18,10 +18,12 @@ PARTIES = ["alpha", "beta"]
 REGIONS = ["north"]
 
 
-def clean(tree: ast.PlanFile) -> None:
+def clean(tree: ast.PlanFile) -> ast.PlanFile:
+    """Format and parse back: no diagnostics, the same tree. Returns the parsed tree."""
     result = parse(format_tree(tree))
     assert result.diagnostics == []
     assert result.tree == tree
+    return result.tree
 
 
 @SETTINGS
@@ -35,7 +37,8 @@ def test_sources_parse_clean(source):
 @SETTINGS
 @given(kit.plans())
 def test_plans_round_trip(tree):
-    clean(tree)
+    reparsed = clean(tree)  # asserts a clean parse
+    assert reparsed == tree
 
 
 @SETTINGS
