@@ -770,6 +770,13 @@ def worlds(parties=None, regions=None) -> st.SearchStrategy[ast.PlanFile]:
         lambda vocabulary: ast.PlanFile("<generated>", _world_statements(*vocabulary)))
 
 
+def _check_plan_arguments(parties, regions, max_points, max_clauses, options, world):
+    """The arguments :func:`plans`, :func:`plan_sources` and :func:`plan_families` share, checked."""
+    parties, regions = _check_vocabulary(parties, regions)
+    return (parties, regions, _check_count("max_points", max_points, 1),
+            _check_count("max_clauses", max_clauses, 1), _check_flag("options", options), _check_flag("world", world))
+
+
 def plans(parties=None, regions=None, *, max_points: int = 3, max_clauses: int = 2, options: bool = True,
           world: bool = True) -> st.SearchStrategy[ast.PlanFile]:
     """Files holding one plan (:class:`plandsl.ast.PlanFile` trees), as the parser would build them.
@@ -783,11 +790,8 @@ def plans(parties=None, regions=None, *, max_points: int = 3, max_clauses: int =
     - ``world``: whether the file starts with the declarations of every name it uses
       (then ``plandsl check`` finds no undefined names).
     """
-    parties, regions = _check_vocabulary(parties, regions)
-    max_points = _check_count("max_points", max_points, 1)
-    max_clauses = _check_count("max_clauses", max_clauses, 1)
-    options = _check_flag("options", options)
-    world = _check_flag("world", world)
+    parties, regions, max_points, max_clauses, options, world = _check_plan_arguments(
+        parties, regions, max_points, max_clauses, options, world)
 
     @st.composite
     def build(draw):
@@ -862,11 +866,8 @@ def plan_families(parties=None, regions=None, *, max_points: int = 3, max_clause
     keeps some points of the original, rewrites others and may add some. The
     arguments are those of :func:`plans`.
     """
-    parties, regions = _check_vocabulary(parties, regions)
-    max_points = _check_count("max_points", max_points, 1)
-    max_clauses = _check_count("max_clauses", max_clauses, 1)
-    options = _check_flag("options", options)
-    world = _check_flag("world", world)
+    parties, regions, max_points, max_clauses, options, world = _check_plan_arguments(
+        parties, regions, max_points, max_clauses, options, world)
 
     @st.composite
     def build(draw):
