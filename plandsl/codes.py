@@ -89,6 +89,13 @@ _ALL = [
         "are most likely echoes of earlier ones.",
     ),
     Code(
+        "S110", "number-too-long", "Number with more digits than the parser reads", Severity.ERROR,
+        "A number may have at most 18 digits. Larger amounts are written with a "
+        "scale word ('300 billion'); a longer number is almost certainly a typing slip.",
+        bad='plan p { point 1 { allocate 1000000000000000000000 USD of assets to fund; } }',
+        good='plan p { point 1 { allocate 1000 billion USD of assets to fund; } }',
+    ),
+    Code(
         "F201", "use-not-found", "A used file cannot be read", Severity.ERROR,
         "'use \"PATH\";' names a file relative to the file that says it. The file "
         "does not exist or cannot be read.",

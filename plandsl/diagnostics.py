@@ -74,18 +74,21 @@ def render_text(diagnostic: Diagnostic, source_lines: list[str] | None) -> str:
     message = _printable(diagnostic.message)
     out = [f"{s.file}:{s.line}:{s.column}: {diagnostic.severity.value}: {message} [{diagnostic.code}]"]
     if source_lines is not None and 1 <= s.line <= len(source_lines):
-        line = source_lines[s.line - 1].rstrip("\r\n")
-        gutter = f"{s.line:>5} | "
-        shown = _shown_line(line)
-        start = _display_width(line[: max(s.column - 1, 0)])
+        # Tabs count as one column, as they do in the span.
+        line = source_lines[s.line - 1].rstrip("\r\n").expandtabs(1)
+        start = max(s.column - 1, 0)
         if s.end_line == s.line and s.end_column > s.column:
-            width = _display_width(line[s.column - 1 : s.end_column - 1])
+            end = s.end_column - 1
         elif s.end_line > s.line:
-            width = _display_width(line[s.column - 1 :])
+            end = len(line)
         else:
-            width = 1
+            end = start + 1
+        first, shown = _window(line, start)
+        gutter = f"{s.line:>5} | "
         out.append(gutter + shown)
-        out.append(" " * (len(gutter) - 2) + "| " + " " * start + "^" + "~" * max(width - 1, 0))
+        lead = 4 if first else 0  # the "... " before a window that starts inside the line
+        width = max(min(end, first + _MAX_SHOWN) - start, 1)
+        out.append(" " * (len(gutter) - 2) + "| " + " " * (lead + start - first) + "^" + "~" * (width - 1))
     if diagnostic.hint:
         out.append(f"  hint: {_printable(diagnostic.hint)}")
     return "\n".join(out)
@@ -102,16 +105,16 @@ def _printable(text: str) -> str:
     return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
-# Lines longer than this are cut around nothing clever: the caret may point past
-# the shown text, but the terminal stays readable.
-_MAX_SHOWN = 400
+# A line longer than this is shown as a window of it that starts a little before
+# the span, so a diagnostic on a megabyte-long line stays one line of terminal
+# with its caret in view.
+_MAX_SHOWN = 200
+_LEAD = 40
 
 
-def _shown_line(line: str) -> str:
-    line = line.expandtabs(1)
-    shown = "".join(ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in line[:_MAX_SHOWN])
-    return shown + (" ..." if len(line) > _MAX_SHOWN else "")
-
-
-def _display_width(text: str) -> int:
-    return len(text.expandtabs(1)[:_MAX_SHOWN])
+def _window(line: str, start: int) -> tuple[int, str]:
+    """(index of the first character shown, the shown text) for a span starting at ``start``."""
+    first = 0 if len(line) <= _MAX_SHOWN else max(0, min(start - _LEAD, len(line) - _MAX_SHOWN))
+    last = first + _MAX_SHOWN
+    shown = "".join(ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in line[first:last])
+    return first, ("... " if first else "") + shown + (" ..." if last < len(line) else "")

@@ -124,7 +124,8 @@ def _lark() -> Lark:
                 lexer=PlanLexer,
                 transformer=_Builder(),
                 maybe_placeholders=True,
-                lexer_callbacks={"LPAR": _open_paren, "RPAR": _close_paren, "COMMENT": _comment},
+                lexer_callbacks={"LPAR": _open_paren, "RPAR": _close_paren, "COMMENT": _comment,
+                                 **{name: _number_token for name in _NUMBER_TOKENS}},
                 cache=_cache_file(text) or False,
             )
         return _lark_instance
@@ -693,9 +694,32 @@ def _predicate(body):
 
 
 # ============================================================================
-# Lexer callbacks: comments, and the nesting limit (the LALR parser never recurses,
-# but the tools that read deep trees would)
+# Lexer callbacks: comments, the nesting limit (the LALR parser never recurses,
+# but the tools that read deep trees would) and the length of numbers
 # ============================================================================
+
+#: Numbers may have at most this many digits. No settlement counts beyond a
+#: billion billion; past Python's 4,300-digit limit int() raises, and long before
+#: that arithmetic on the value would only be slow.
+MAX_DIGITS = 18
+
+#: The terminals that hold numbers, and a harmless value of each kind that stands
+#: in for a number over the limit (the file has an error, so it is never used).
+_NUMBER_TOKENS = {"INT": "0", "NUMBER": "0.0", "FRACTION": "0/1"}
+
+
+def _number_token(token: Token) -> Token:
+    recovery = _current.recovery
+    if recovery is None or len(token.value) <= MAX_DIGITS:
+        return token
+    # A fraction's limit is on each of its two numbers.
+    digits = max(sum(ch.isdigit() for ch in part) for part in token.value.split("/"))
+    if digits <= MAX_DIGITS:
+        return token
+    recovery.diagnostics.append(Diagnostic(
+        "S110", Severity.ERROR, f"this number has {digits:,} digits; numbers may have at most {MAX_DIGITS}",
+        _token_span(token), "write a large amount with a scale word, as in '300 billion'"))
+    return Token.new_borrow_pos(token.type, _NUMBER_TOKENS[token.type], token)
 
 
 def _open_paren(token: Token) -> Token:

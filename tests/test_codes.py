@@ -24,6 +24,8 @@ PARSE_CASES = {
              'plan p { point 1 { shall cease fire if ' + "(" * 64 + '"x"' + ")" * 64 + '; } }'),
     "S108": (b'state a "\xff";', 'state a "\u00ff";'.encode()),
     "S109": ("x;\n" * 150, "state x;\n" * 150),
+    "S110": ('plan p { point 1 { allocate 1,000,000,000,000,000,000 USD of a to b; } }',
+             'plan p { point 1 { allocate 100,000,000,000,000,000 USD of a to b; } }'),
 }
 
 

@@ -529,3 +529,15 @@ def test_list_codes_covers_the_registry_sorted_by_number():
     for line in lines:
         code = CODES[line.split()[0]]
         assert line.split()[1] == code.severity.value and line.endswith(code.title)
+
+
+@pytest.mark.parametrize("before", [0, 150, 1_000_000])
+def test_a_very_long_line_is_shown_as_a_window_with_the_caret_under_the_span(before):
+    line = "a shall cease fire; " * (before // 20) + "ceese" + " a shall cease fire;" * 50_000
+    column = line.index("ceese") + 1
+    diagnostic = Diagnostic("S101", Severity.ERROR, "unexpected name 'ceese'", Span("f.plan", 1, column, 1, column + 5))
+    _, shown, underline = render_text(diagnostic, [line]).splitlines()
+    assert len(shown) < 300 and shown.endswith(" ...")
+    assert shown.startswith("    1 | ... ") == (before > 0)
+    caret = underline.index("^")
+    assert shown[caret:caret + 5] == "ceese" and underline[caret:] == "^~~~~"
