@@ -150,8 +150,11 @@ class _PlanChecker:
         for occurrence in cessions:
             cede = occurrence.clause.action
             for region in cede.regions:
-                self._ceded_elsewhere(occurrence, region, cede.recipient.name, ceded)
-                self._ceded_by_holder(occurrence, region, cede)
+                before = self._ceded_before(occurrence, region.name, ceded)
+                if before is None:
+                    self._ceded_by_holder(occurrence, region, cede)
+                elif not self._hands_on(occurrence, region.name, *before):
+                    self._ceded_again(occurrence, region, *before)
         freezes = [o for o in self.of(ast.Freeze) if not o.negative]
         for occurrence in freezes:
             for region in occurrence.clause.action.regions:
@@ -169,23 +172,40 @@ class _PlanChecker:
                                     f"here, but {other.where} cedes '{name}', part of it", region.span,
                                     "a region cannot both change hands and stay frozen")
 
-    def _ceded_elsewhere(self, occurrence: PlacedClause, region: ast.Ref, recipient: str, ceded) -> None:
-        for name in [region.name, *self.model.ancestors(region.name)]:
-            for other, other_region in ceded.get(name, ()):
-                if other is occurrence or other.excludes(occurrence):
-                    continue
-                if name == region.name and other.order > occurrence.order:
-                    continue  # the same region twice: reported once, at the later clause
-                other_recipient = other.clause.action.recipient.name
-                via = "" if name == region.name else f", as part of '{name}'"
-                if other_recipient != recipient:
-                    self.report("C402", Severity.ERROR, f"'{region.name}' is ceded to '{recipient}' here and to "
-                                f"'{other_recipient}' in {other.where}{via}", region.span,
-                                "a region can go to one party only")
-                else:
-                    self.report("C401", Severity.WARNING, f"'{region.name}' is ceded twice: also in "
-                                f"{other.where}{via}", region.span, "say it once")
-                return
+    def _ceded_before(self, occurrence: PlacedClause, region: str, ceded) -> tuple[PlacedClause, str] | None:
+        """The last clause before ``occurrence`` that cedes ``region``, a region it lies in or a part of
+        it (with the name that clause cedes); clauses in other options of the same point do not count."""
+        model = self.model
+        overlapping = [region, *model.ancestors(region), *sorted(model.descendants(region))]
+        earlier = [(other, name) for name in overlapping for other, _ in ceded.get(name, ())
+                   if other.order < occurrence.order and not other.excludes(occurrence)]
+        return max(earlier, key=lambda pair: pair[0].order, default=None)
+
+    def _hands_on(self, occurrence: PlacedClause, region: str, before: PlacedClause, name: str) -> bool:
+        """True when ``occurrence`` is the next link of a chain: the party that received the region
+        (or a whole it lies in) by the earlier clause now cedes it on."""
+        if not self.model.within(region, name):
+            return False  # the earlier clause ceded only a part: whoever holds the rest is unknown
+        recipient = before.clause.action.recipient.name
+        return any(self.model.member_of(recipient, subject.name) for subject in occurrence.clause.subjects)
+
+    def _ceded_again(self, occurrence: PlacedClause, region: ast.Ref, other: PlacedClause, name: str) -> None:
+        """C401/C402: ``region`` was ceded by ``other`` already, and not to whoever cedes it now."""
+        recipient = occurrence.clause.action.recipient.name
+        other_recipient = other.clause.action.recipient.name
+        if name == region.name:
+            via = ""
+        elif self.model.within(region.name, name):
+            via = f", as part of '{name}'"
+        else:
+            via = f", which cedes '{name}', part of it,"
+        if other_recipient != recipient:
+            self.report("C402", Severity.ERROR, f"'{region.name}' is ceded to '{recipient}' here and to "
+                        f"'{other_recipient}' in {other.where}{via}", region.span,
+                        "a region can go to one party only; if it is handed on, let its new holder cede it")
+        else:
+            self.report("C401", Severity.WARNING, f"'{region.name}' is ceded twice: also in {other.where}{via}",
+                        region.span, "say it once")
 
     def _ceded_by_holder(self, occurrence: PlacedClause, region: ast.Ref, cede: ast.Cede) -> None:
         if cede.legal_status == "de jure" or not occurrence.clause.subjects:
@@ -333,7 +353,7 @@ class _PlanChecker:
     def _allocations(self, pool: str, allocations: list[PlacedClause]) -> None:
         amount = self.model.pool_amount(pool)
         whole = bounds(amount)
-        low_total, share_total, remainder = Decimal(0), Decimal(0), None
+        remainder = None
         for occurrence in allocations:
             share = occurrence.clause.action.share
             if share is None:
@@ -352,37 +372,52 @@ class _PlanChecker:
                     self.report("C413", Severity.ERROR, f"{_show_range(stated)} is not {_show_estimate(share.proportion)}"
                                 f" of '{pool}' ({_show_range(whole)}): that would be {_show_range(expected)}",
                                 share.span, "fix the amount or the fraction")
+
+        def share_of(occurrence: PlacedClause) -> Decimal:
+            """The least part of the pool a clause takes, when it names a part (not an amount)."""
+            share = occurrence.clause.action.share
+            if share is None or share.rest == "remainder" or bounds(share.amount) is not None:
+                return Decimal(0)
+            proportion = bounds(share.proportion)
+            return proportion[0] if proportion is not None else Decimal(1) if share.rest == "all" else Decimal(0)
+
+        def amount_of(occurrence: PlacedClause) -> Decimal:
+            """The least amount a clause takes: stated, or its part of the pool's least size."""
+            share = occurrence.clause.action.share
+            stated = None if share is None else bounds(share.amount)
             if stated is not None:
-                low_total += stated[0]
-            elif proportion is not None:
-                share_total += proportion[0]
-                if whole is not None:
-                    low_total += proportion[0] * whole[0]
-            elif share.rest == "all":
-                share_total += 1
-                if whole is not None:
-                    low_total += whole[0]
-        last = allocations[-1].clause.action
-        if share_total > 1:
-            self.report("C411", Severity.ERROR, f"the shares allocated from '{pool}' add up to more than all of it",
-                        last.span, "the shares of one pool add up to at most one")
-        elif whole is not None and low_total > whole[1]:
-            self.report("C411", Severity.ERROR, f"the allocations from '{pool}' add up to at least {show(low_total)}, "
-                        f"more than the pool holds ({_show_range(whole)})", last.span,
-                        "lower an allocation, or correct the pool's amount")
+                return stated[0]
+            return share_of(occurrence) * whole[0] if whole is not None else Decimal(0)
+
+        # First as the plan stands; then with the bracketed alternatives that take the most.
+        for (share_total, share_clauses, share_choice), (low_total, low_clauses, low_choice) in zip(
+                _totals(allocations, share_of), _totals(allocations, amount_of)):
+            if share_total > 1:
+                where, clauses = _if_chosen(share_choice), share_clauses
+                message = f"the shares allocated from '{pool}' add up to more than all of it{where}"
+                hint = "the shares of one pool add up to at most one"
+            elif whole is not None and low_total > whole[1]:
+                where, clauses = _if_chosen(low_choice), low_clauses
+                message = (f"the allocations from '{pool}' add up to at least {show(low_total)}, more than the pool "
+                           f"holds ({_show_range(whole)}){where}")
+                hint = "lower an allocation, or correct the pool's amount"
+            else:
+                continue
+            self.report("C411", Severity.ERROR, message, clauses[-1].clause.action.span, hint)
+            return
 
     def _profit_shares(self, fund: str, receipts: list[PlacedClause]) -> None:
-        total = Decimal(0)
-        for occurrence in receipts:
+        def share_of(occurrence: PlacedClause) -> Decimal:
             share = occurrence.clause.action.share
             proportion = bounds(share.proportion)
-            if proportion is not None:
-                total += proportion[0]
-            elif share.rest == "all":
-                total += 1
-        if total > 1:
-            self.report("C412", Severity.ERROR, f"the profit shares of '{fund}' add up to {show(total * 100)}%",
-                        receipts[-1].clause.action.span, "profit shares add up to at most 100%")
+            return proportion[0] if proportion is not None else Decimal(1) if share.rest == "all" else Decimal(0)
+
+        for total, clauses, choice in _totals(receipts, share_of):
+            if total > 1:
+                self.report("C412", Severity.ERROR, f"the profit shares of '{fund}' add up to {show(total * 100)}%"
+                            f"{_if_chosen(choice)}", clauses[-1].clause.action.span,
+                            "profit shares add up to at most 100%")
+                return
 
     # ---------------------------------------------------------------- bans and permissions
 
@@ -505,6 +540,39 @@ class _PlanChecker:
 # ============================================================================
 # Helpers
 # ============================================================================
+
+
+def _totals(occurrences: list[PlacedClause], part) -> list[tuple[Decimal, list[PlacedClause], list[tuple]]]:
+    """Two sums of ``part`` over clauses, each with the clauses summed and the options chosen.
+
+    The first is the plan as it stands: clauses outside brackets and agreed options.
+    The second is the worst case: in each point, the bracketed option that adds the
+    most in place of the agreed one (alternatives of one point are never in force
+    together, so they are never added to each other).
+    """
+    standing = [o for o in occurrences if o.option is None or o.agreed]
+    by_option: dict[tuple, list[PlacedClause]] = {}
+    for occurrence in occurrences:
+        if occurrence.option is not None:
+            by_option.setdefault((occurrence.point, occurrence.option), []).append(occurrence)
+    worst, chosen = list(standing), []
+    for point in sorted({point for point, _ in by_option}):
+        options = {key: clauses for key, clauses in by_option.items() if key[0] == point}
+        agreed = [o for clauses in options.values() for o in clauses if o.agreed]
+        key, clauses = max(options.items(), key=lambda item: (sum(map(part, item[1])), item[0]))
+        if sum(map(part, clauses)) > sum(map(part, agreed)):
+            worst = [o for o in worst if o not in agreed] + clauses
+            chosen.append(key)
+    worst.sort(key=lambda o: o.order)
+    return [(sum(map(part, standing), Decimal(0)), standing, []), (sum(map(part, worst), Decimal(0)), worst, chosen)]
+
+
+def _if_chosen(choice: list[tuple]) -> str:
+    """', if point 2 option b is chosen' for the options a worst case takes ('' for none)."""
+    if not choice:
+        return ""
+    verb = " is chosen" if len(choice) == 1 else " are chosen"
+    return ", if " + " and ".join(f"point {point} option {label}" for point, label in choice) + verb
 
 
 def _status(plan: ast.Plan) -> str | None:

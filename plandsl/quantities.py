@@ -128,4 +128,8 @@ def show(value: Decimal) -> str:
 
     if value == INFINITY:
         return "no limit"
-    return number(value.quantize(Decimal(1)) if value == value.to_integral_value() else round(value, 2))
+    # quantize() and round() raise past the context's 28 digits (a strength in trillions
+    # times a share); to_integral_value() does not, and cents are noise at that size.
+    if value == value.to_integral_value() or value.adjusted() >= 20:
+        return number(value.to_integral_value())
+    return number(round(value, 2))

@@ -29,7 +29,7 @@ from plandsl import ast
 from plandsl.check import SpectrumEntry, Verdict
 from plandsl.diagnostics import Diagnostic, Severity
 from plandsl.model import Model, PlacedClause, plan_clauses
-from plandsl.quantities import INFINITY, bounds, cap_range, meet, show
+from plandsl.quantities import INFINITY, bounds, cap_range, meet, nominal_bounds, scale, show
 
 SATISFIED, VIOLATED, NOT_ADDRESSED = "satisfied", "violated", "not addressed"
 
@@ -182,14 +182,29 @@ class _Judge:
     def limit_matches(self, wanted: ast.Limit, given: ast.Limit, subjects) -> bool:
         if wanted.amount is None and wanted.share is None:
             return True  # "exceed any": every cap
+        stated = given.amount if given.amount is not None else given.share
+        if stated is None:
+            return False  # "exceed any" in a plan says no figure (C425)
+        # The clause's own figure may leave out an end: "less than 100" is below 100.
+        open_ends = (stated.qualifier == "more than", stated.qualifier == "less than")
+        if wanted.amount is None and given.amount is None:
+            # Shares of one force's strength compare as shares, whether the strength is known or not.
+            have, figure = bounds(given.share), _figure(wanted.share)
+            return have is not None and figure is not None and _within(have, wanted.share, figure,
+                                                                       open_ends=open_ends)
         strength = self.model.strength(subjects[0].name) if subjects else None
         have = cap_range(given, strength)
         if have is None:
             return False
         if wanted.amount is not None:
-            return _within(have, wanted.amount, wanted.amount.amount.value if wanted.amount.amount else None)
-        target = cap_range(ast.Limit(None, wanted.share), strength)
-        return target is not None and _within(have, wanted.share, None, target)
+            figure = _figure(wanted.amount)
+            return figure is not None and _within(have, wanted.amount, figure, open_ends=open_ends)
+        # A share of strength against a figure: the share's own number (not its qualified range)
+        # times the strength is what the figure is compared with.
+        base, figure = nominal_bounds(strength), _figure(wanted.share)
+        if base is None or figure is None:
+            return False
+        return _within(have, wanted.share, None, scale(base, (figure, figure)), open_ends)
 
     def addresses(self, pattern: ast.Clause, clause: ast.Clause) -> bool:
         """True when ``clause`` speaks to the matter ``pattern`` is about, whatever it says."""
@@ -297,8 +312,11 @@ def _spectrum(model: Model, plan: ast.Plan, clauses: list[PlacedClause]) -> list
         values = [v for v in values if v is not None]
         plan_value = min(values) if values else None
         position = None
-        if plan_value is not None and high != low:
-            position = float(round((plan_value - low) / (high - low), 4))
+        # A share with a zero denominator is an unbounded cap: no place on a scale.
+        if plan_value is not None and high != low and INFINITY not in (low, high, plan_value):
+            ratio = (plan_value - low) / (high - low)
+            # round() raises past 28 digits: a cap in trillions beside ideals in thousands.
+            position = float(round(ratio, 4)) if abs(ratio) < 10**20 else float(ratio)
         entries.append(SpectrumEntry(plan.name, f"cap on {force}", low_party, show(low), high_party, show(high),
                                      None if plan_value is None else show(plan_value), position))
     return entries
@@ -360,22 +378,31 @@ def topic_fields(action) -> tuple[str, ...]:
     return _TOPICS.get(type(action), ())
 
 
-def _within(have, wanted: ast.Estimate, value: Decimal | None, target=None) -> bool:
-    """Does the clause's range ``have`` satisfy the pattern's qualified figure?"""
+def _within(have, wanted: ast.Estimate, value: Decimal | None, target=None, open_ends=(False, False)) -> bool:
+    """Does the clause's range ``have`` satisfy the pattern's qualified figure?
+
+    ``open_ends`` says whether the clause's own figure leaves out its low or high
+    end: a cap of "less than 100" is less than 100, though its range ends at 100.
+    """
     if target is None:
         target = (value, value)
     qualifier = wanted.qualifier
     if qualifier == "less than":
-        return have[1] < target[0]
+        return have[1] < target[0] or (have[1] == target[0] and open_ends[1])
     if qualifier == "at most":
         return have[1] <= target[0]
     if qualifier == "more than":
-        return have[0] > target[1]
+        return have[0] > target[1] or (have[0] == target[1] and open_ends[0])
     if qualifier == "at least":
         return have[0] >= target[1]
     if qualifier == "about" or target[0] != target[1]:
         return meet(have, bounds(wanted) if target[0] == target[1] else target)
     return have == target
+
+
+def _figure(estimate: ast.Estimate | None) -> Decimal | None:
+    """The number an estimate names, its qualifier aside (a share as a proportion)."""
+    return None if estimate is None or estimate.amount is None else estimate.amount.value
 
 
 def _midpoint(range_) -> Decimal | None:

@@ -518,9 +518,13 @@ UNWRITABLE_SHAPES = [
 DEFAULT_PARTIES: tuple[str, ...] = ("russia", "ukraine", "usa", "europe")
 #: Regions drawn from when ``regions`` is not given.
 DEFAULT_REGIONS: tuple[str, ...] = ("donetsk", "luhansk", "crimea", "zaporizhzhia")
-#: The weapon and the pool every world declares (for possess, deploy, allocate, receive).
+#: The weapon, the pool and the alliance every world declares (for possess, deploy,
+#: allocate, receive and join: a party joins an alliance, never another party).
 _WEAPON = "missiles"
 _POOL = "frozen_assets"
+_ALLIANCE = "pact"
+#: The force every world declares: the subject of every generated cap (``exceed``).
+_FORCE = "army"
 
 #: Clause kinds by the keyword that opens their action -> the action's node class name.
 CLAUSE_KINDS: dict[str, str] = {
@@ -572,8 +576,9 @@ def _check_names(argument: str, names, *, allow_none: bool = True) -> tuple[str,
                              f"digits or '_')")
         if name in KEYWORDS:
             raise ValueError(f"{argument}: {name!r} is a keyword of the .plan language and cannot be a name")
-        if name in (_WEAPON, _POOL):
-            raise ValueError(f"{argument}: {name!r} is reserved by plandsl.testing (a declared weapon or pool)")
+        if name in (_WEAPON, _POOL, _ALLIANCE, _FORCE):
+            raise ValueError(f"{argument}: {name!r} is reserved by plandsl.testing (the declared weapon, pool, "
+                             "alliance or force)")
         if name not in out:
             out.append(name)
     return tuple(out)
@@ -640,6 +645,27 @@ def _quantity(units):
     return st.builds(ast.Quantity, st.integers(1, 100).map(Decimal), st.just(None), st.sampled_from(units))
 
 
+#: Small proportions, figures in the units the checker expects: caps in personnel,
+#: allocations in billions of USD.
+_kit_proportions = st.builds(ast.Estimate, st.sampled_from(QUALIFIERS), st.one_of(
+    st.builds(ast.Fraction, st.integers(1, 3), st.integers(2, 10)),
+    st.builds(ast.Percent, st.integers(1, 100).map(Decimal)),
+))
+_kit_limits = st.one_of(
+    st.builds(ast.Limit, st.builds(ast.Estimate, st.sampled_from(QUALIFIERS),
+                                   st.builds(ast.Quantity, st.integers(1, 999).map(lambda n: Decimal(n * 1000)),
+                                             st.just(None), st.just("personnel"))), st.none()),
+    st.builds(ast.Limit, st.none(), _kit_proportions),
+)
+_kit_shares = st.one_of(
+    st.builds(ast.Share, st.builds(ast.Estimate, st.sampled_from(QUALIFIERS),
+                                   st.builds(ast.Quantity, st.integers(1, 300).map(Decimal), st.just("billion"),
+                                             st.just("USD"))), st.none()),
+    st.builds(ast.Share, st.none(), _kit_proportions),
+    st.builds(ast.Share, st.none(), st.none(), st.sampled_from(["remainder", "all"])),
+)
+
+
 def _kit_actions(parties, regions, wildcard: bool = False):
     """(action strategies by clause keyword, condition strategy), naming only the given names.
 
@@ -652,6 +678,7 @@ def _kit_actions(parties, regions, wildcard: bool = False):
         some_parties = some_parties | st.just((ANY,))
         some_regions = some_regions | st.just((ANY,))
     weapon, pool = st.just((ast.Ref(_WEAPON),)), st.just(ast.Ref(_POOL))
+    alliance = st.just(ast.Ref(_ALLIANCE)) | st.just(ANY) if wildcard else st.just(ast.Ref(_ALLIANCE))
     maybe_regions = st.just(()) | some_regions
     small_estimates = st.builds(ast.Estimate, st.sampled_from(QUALIFIERS), _quantity(_UNITS_OF_DISTANCE))
     kit_conditions = st.one_of(
@@ -666,15 +693,15 @@ def _kit_actions(parties, regions, wildcard: bool = False):
         "withdraw": st.builds(ast.Withdraw, some_regions, st.none() | _quantity(_UNITS_OF_DISTANCE)),
         "establish": st.builds(ast.Establish, st.sampled_from(["demilitarised", "buffer"]), some_regions,
                                st.none() | _quantity(_UNITS_OF_DISTANCE)),
-        "exceed": st.builds(ast.Exceed, limits),
+        "exceed": st.builds(ast.Exceed, _kit_limits | st.just(ast.Limit(None, None)) if wildcard else _kit_limits),
         "possess": st.builds(ast.Possess, weapon, st.none() | small_estimates),
         "deploy": st.builds(ast.Deploy, weapon, maybe_regions, st.none() | small_estimates),
-        "join": st.builds(ast.Join, party),
+        "join": st.builds(ast.Join, alliance),
         "admit": st.builds(ast.Admit, some_parties),
         "station": st.builds(ast.Station, some_regions),
         "unite": st.builds(ast.Unite, party),
-        "allocate": st.builds(ast.Allocate, st.none() | shares, pool, party),
-        "receive": st.builds(ast.ReceiveProfits, shares, pool),
+        "allocate": st.builds(ast.Allocate, st.none() | _kit_shares, pool, party),
+        "receive": st.builds(ast.ReceiveProfits, st.builds(ast.Share, st.none(), _kit_proportions), pool),
         "sanctions": st.builds(ast.Sanctions, st.sampled_from(SANCTION_VERBS), st.booleans(), some_parties),
         "cease fire": st.just(ast.CeaseFire()),
         "guarantee": st.builds(ast.Guarantee, party, st.sampled_from([None, "full", "partial", "nominal"]),
@@ -712,7 +739,10 @@ def _kit_clause(draw, parties, regions, kind=None, *, pattern: bool = False, max
     acts, kit_conditions = _kit_actions(parties, regions, wildcard=pattern)
     action = draw(acts[kind] if kind is not None else st.one_of(*acts.values()))
     subjects = _some(parties) | st.just((ANY,)) if pattern else _some(parties)
-    if draw(st.booleans()):
+    if isinstance(action, ast.Exceed):
+        # A cap binds a force, and says so: "army shall not exceed 100,000 personnel".
+        subjects = st.just((ast.Ref(_FORCE),)) | st.just((ANY,)) if pattern else st.just((ast.Ref(_FORCE),))
+    if isinstance(action, ast.Exceed) or draw(st.booleans()):
         head = (draw(subjects), draw(st.sampled_from(MODALITIES)))
     else:
         head = ((), None)  # the plain form: "cede donetsk to russia;"
@@ -748,6 +778,8 @@ def _world_statements(parties, regions) -> tuple[ast.Declaration, ...]:
         *(ast.Declaration("region", name, None, ()) for name in regions),
         ast.Declaration("weapon", _WEAPON, None, ()),
         ast.Declaration("pool", _POOL, None, ()),
+        ast.Declaration("alliance", _ALLIANCE, None, ()),
+        ast.Declaration("force", _FORCE, None, ()),
     )
 
 
@@ -762,8 +794,9 @@ def worlds(parties=None, regions=None) -> st.SearchStrategy[ast.PlanFile]:
 
     ``parties`` and ``regions`` are lists of names; left out, 2-3 parties of
     :data:`DEFAULT_PARTIES` and 1-2 regions of :data:`DEFAULT_REGIONS` are drawn.
-    Every world also declares ``weapon missiles`` and ``pool frozen_assets``,
-    which generated clauses may name (``possess``, ``allocate``...).
+    Every world also declares ``weapon missiles``, ``pool frozen_assets``,
+    ``alliance pact`` and ``force army``, which generated clauses may name
+    (``possess``, ``allocate``, ``join``, caps: ``army shall not exceed ...``).
     """
     parties, regions = _check_vocabulary(parties, regions)
     return _vocabulary(parties, regions).map(
@@ -782,7 +815,8 @@ def plans(parties=None, regions=None, *, max_points: int = 3, max_clauses: int =
     """Files holding one plan (:class:`plandsl.ast.PlanFile` trees), as the parser would build them.
 
     - ``parties``, ``regions``: the names clauses may use (see :func:`worlds`);
-      every subject of a clause is one of ``parties``, every region ceded,
+      every subject of a clause is one of ``parties`` (but a cap's, which is the
+      world's force ``army``), every region ceded,
       recognised or withdrawn from is one of ``regions``;
     - ``max_points``: the plan has 1 to ``max_points`` points, numbered from 1;
     - ``max_clauses``: each point (and each option) holds 1 to ``max_clauses`` clauses;

@@ -21,6 +21,12 @@ if os.environ.get("CI"):
         settings.register_profile("ci", derandomize=True, deadline=None, database=None, print_blob=True)
     settings.load_profile("ci")
 
+# Long fuzzing runs, by hand: `python -m pytest --hypothesis-profile=fuzz
+# --hypothesis-show-statistics`, with PLANDSL_FUZZ_EXAMPLES examples per property
+# (default 2,000). See tests/regressions/README.md for what to do with a crash.
+settings.register_profile("fuzz", max_examples=int(os.environ.get("PLANDSL_FUZZ_EXAMPLES", "2000")),
+                          deadline=None, print_blob=True)
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
