@@ -59,7 +59,10 @@ __all__ = [
 import re
 from decimal import Decimal
 
-from hypothesis import strategies as st
+try:
+    from hypothesis import strategies as st
+except ImportError:  # pragma: no cover - exercised in a fresh venv by tests/test_packaging.py
+    raise ImportError("plandsl.testing needs hypothesis: pip install 'plandsl[testing]'") from None
 
 from plandsl import ast
 from plandsl.parser import build_lark

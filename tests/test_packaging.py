@@ -31,11 +31,18 @@ def test_wheel_contains_the_grammar(wheel):
     assert grammar == (ROOT / "grammar" / "plan.lark").read_text()
 
 
-def test_wheel_installs_and_runs_in_a_fresh_venv_from_another_directory(wheel, tmp_path):
-    environment = tmp_path / "venv"
+@pytest.fixture(scope="module")
+def environment(wheel, tmp_path_factory) -> Path:
+    """A fresh venv with the wheel installed, without extras."""
+    environment = tmp_path_factory.mktemp("venv")
     venv.create(environment, with_pip=True)
+    subprocess.run([str(environment / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)], check=True,
+                   capture_output=True)
+    return environment
+
+
+def test_wheel_installs_and_runs_in_a_fresh_venv_from_another_directory(environment, tmp_path):
     python = environment / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "-q", str(wheel)], check=True, capture_output=True)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (elsewhere / "a.plan").write_text(SAMPLE)
@@ -47,3 +54,16 @@ def test_wheel_installs_and_runs_in_a_fresh_venv_from_another_directory(wheel, t
     where = subprocess.run([str(python), "-c", "import plandsl.parser as p; print(p.grammar_path())"],
                            capture_output=True, text=True, cwd=elsewhere, check=True)
     assert str(environment) in where.stdout
+
+
+def test_the_testing_extra_brings_hypothesis_and_says_so_when_missing(wheel, environment, tmp_path):
+    metadata = next(name for name in zipfile.ZipFile(wheel).namelist() if name.endswith(".dist-info/METADATA"))
+    lines = zipfile.ZipFile(wheel).read(metadata).decode().splitlines()
+    assert "Provides-Extra: testing" in lines
+    assert any(line.startswith("Requires-Dist: hypothesis") and 'extra == "testing"' in line for line in lines)
+    # Installed without the extra, the kit says what to install instead of a bare ModuleNotFoundError.
+    python = environment / "bin" / "python"
+    done = subprocess.run([str(python), "-c", "import plandsl.testing"], capture_output=True, text=True,
+                          cwd=tmp_path)
+    assert done.returncode == 1
+    assert "pip install 'plandsl[testing]'" in done.stderr
