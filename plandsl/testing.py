@@ -725,20 +725,23 @@ _kit_dates = st.one_of(
 
 
 def _kit_modifiers(kit_conditions, max_point: int):
+    """Deadlines, dates and conditions; references to points 1..``max_point`` only (none if 0)."""
+    after = st.none() | st.builds(ast.PointRef, st.integers(1, max_point)) if max_point else st.none()
     return st.one_of(
         st.builds(ast.ByDate, _kit_dates),
-        st.builds(ast.Within, _quantity(_UNITS_OF_TIME), st.none() | st.builds(ast.PointRef, st.integers(1, max_point))),
+        st.builds(ast.Within, _quantity(_UNITS_OF_TIME), after),
         st.builds(ast.FromDate, _kit_dates),
         st.builds(ast.UntilDate, _kit_dates),
-        st.builds(ast.Upon, st.builds(ast.PointRef, st.integers(1, max_point))),
+        *([st.builds(ast.Upon, st.builds(ast.PointRef, st.integers(1, max_point)))] if max_point else []),
         st.builds(ast.If, kit_conditions),
         st.builds(ast.Unless, kit_conditions),
     )
 
 
 @st.composite
-def _kit_clause(draw, parties, regions, kind=None, *, pattern: bool = False, max_point: int = 3) -> ast.Clause:
-    """A clause over the vocabulary: subjects among ``parties``; no label, no citations."""
+def _kit_clause(draw, parties, regions, kind=None, *, pattern: bool = False, max_point: int = 0) -> ast.Clause:
+    """A clause over the vocabulary: subjects among ``parties``; no label, no citations; it may
+    wait on points 1..``max_point``."""
     acts, kit_conditions = _kit_actions(parties, regions, wildcard=pattern)
     action = draw(acts[kind] if kind is not None else st.one_of(*acts.values()))
     subjects = _some(parties) | st.just((ANY,)) if pattern else _some(parties)
@@ -756,16 +759,18 @@ def _kit_clause(draw, parties, regions, kind=None, *, pattern: bool = False, max
 @st.composite
 def _kit_plan(draw, name, parties, regions, max_points, max_clauses, with_options) -> ast.Plan:
     count = draw(st.integers(1, max_points))
-    clause = _kit_clause(parties, regions, max_point=max_points)
     points = []
     for number in range(1, count + 1):
+        # A clause may wait on an earlier point only: every reference lands, and none loops.
+        clause = _kit_clause(parties, regions, max_point=number - 1)
         items = draw(st.lists(clause, min_size=1, max_size=max_clauses))
         if with_options and draw(st.integers(0, 3)) == 0:
-            labels = draw(st.lists(st.sampled_from("abc"), min_size=2, max_size=2, unique=True))
-            for label in sorted(labels):
+            labels = sorted(draw(st.lists(st.sampled_from("abc"), min_size=2, max_size=2, unique=True)))
+            agreed = draw(st.none() | st.sampled_from(labels))  # at most one option is agreed
+            for label in labels:
                 proposers = draw(st.just(()) | _some(parties))
                 choice = tuple(draw(st.lists(clause, min_size=1, max_size=max_clauses)))
-                items.append(ast.Option(label, proposers, draw(st.booleans()), choice))
+                items.append(ast.Option(label, proposers, label == agreed, choice))
         points.append(ast.Point(number, draw(_titles), tuple(items)))
     props = []
     if draw(st.booleans()):
@@ -773,6 +778,23 @@ def _kit_plan(draw, name, parties, regions, max_points, max_clauses, with_option
     if draw(st.booleans()):
         props.append(ast.Property("sponsor", (draw(_some(parties)),)))
     return ast.Plan(name, draw(_titles), (*props, *points))
+
+
+def _waiting_on_earlier(items, number: int) -> tuple:
+    """``items`` of point ``number`` without the deadlines and triggers that name it or a later point."""
+    def kept(modifier) -> bool:
+        reference = modifier.reference if isinstance(modifier, ast.Upon) else getattr(modifier, "after", None)
+        return not isinstance(reference, ast.PointRef) or reference.number < number
+
+    out = []
+    for item in items:
+        if isinstance(item, ast.Clause):
+            item = ast.Clause(item.label, item.subjects, item.modality, item.action,
+                              tuple(filter(kept, item.modifiers)), item.citations)
+        elif isinstance(item, ast.Option):
+            item = ast.Option(item.label, item.proposers, item.agreed, _waiting_on_earlier(item.items, number))
+        out.append(item)
+    return tuple(out)
 
 
 def _world_statements(parties, regions) -> tuple[ast.Declaration, ...]:
@@ -814,7 +836,7 @@ def _check_plan_arguments(parties, regions, max_points, max_clauses, options, wo
 
 
 def plans(parties=None, regions=None, *, max_points: int = 3, max_clauses: int = 2, options: bool = True,
-          world: bool = True) -> st.SearchStrategy[ast.PlanFile]:
+          world: bool = True, name: str | None = None) -> st.SearchStrategy[ast.PlanFile]:
     """Files holding one plan (:class:`plandsl.ast.PlanFile` trees), as the parser would build them.
 
     - ``parties``, ``regions``: the names clauses may use (see :func:`worlds`);
@@ -825,15 +847,20 @@ def plans(parties=None, regions=None, *, max_points: int = 3, max_clauses: int =
     - ``max_clauses``: each point (and each option) holds 1 to ``max_clauses`` clauses;
     - ``options``: whether points may hold bracketed alternatives (``option a {...}``);
     - ``world``: whether the file starts with the declarations of every name it uses
-      (then ``plandsl check`` finds no undefined names).
+      (then ``plandsl check`` finds no undefined names);
+    - ``name``: the plan's name; left out, one of ``plan_a``, ``plan_b``, ``plan_c``
+      (give two plans in one file different names).
     """
     parties, regions, max_points, max_clauses, options, world = _check_plan_arguments(
         parties, regions, max_points, max_clauses, options, world)
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"name must be a plan name such as 'deal' (a str), not {type(name).__name__}")
+    names = _PLAN_NAMES if name is None else _check_names("name", [name], allow_none=False)
 
     @st.composite
     def build(draw):
         party_names, region_names = draw(_vocabulary(parties, regions))
-        plan = draw(_kit_plan(draw(st.sampled_from(_PLAN_NAMES)), party_names, region_names,
+        plan = draw(_kit_plan(draw(st.sampled_from(names)), party_names, region_names,
                               max_points, max_clauses, options))
         head = _world_statements(party_names, region_names) if world else ()
         return ast.PlanFile("<generated>", (*head, plan))
@@ -852,7 +879,7 @@ def plan_sources(parties=None, regions=None, **options) -> st.SearchStrategy[str
 
 
 def clauses(kind=None, *, parties=None, regions=None) -> st.SearchStrategy[ast.Clause]:
-    """Single clauses (:class:`plandsl.ast.Clause`), without label or citations.
+    """Single clauses (:class:`plandsl.ast.Clause`), without label, citations or point references.
 
     ``kind`` is a clause keyword, one of :data:`CLAUSE_KINDS` (``"cede"``,
     ``"exceed"``, ``"join"``, ``"cease fire"``...); left out, any kind is drawn.
@@ -923,7 +950,8 @@ def plan_families(parties=None, regions=None, *, max_points: int = 3, max_clause
             elif choice == "rewrite":
                 points.append(new_points[index])
         points += new_points[len(old_points):]
-        points = [ast.Point(number, p.title, p.items) for number, p in enumerate(points, 1)]
+        # Renumbered, a point keeps only the references to points before it.
+        points = [ast.Point(number, p.title, _waiting_on_earlier(p.items, number)) for number, p in enumerate(points, 1)]
         props = (ast.Property("revises", (ast.Ref(original_name),)),
                  *(item for item in other.items if isinstance(item, ast.Property)))
         revision = ast.Plan(revision_name, other.title, (*props, *points))
