@@ -198,7 +198,7 @@ class _PlanChecker:
         elif self.model.within(region.name, name):
             via = f", as part of '{name}'"
         else:
-            via = f", which cedes '{name}', part of it,"
+            via = f" (which cedes '{name}', part of it)"
         if other_recipient != recipient:
             self.report("C402", Severity.ERROR, f"'{region.name}' is ceded to '{recipient}' here and to "
                         f"'{other_recipient}' in {other.where}{via}", region.span,

@@ -463,3 +463,11 @@ def test_allocations_over_the_pool_in_one_alternative_name_the_option(tmp_path):
         "option b { allocate 5 billion USD of assets to eu; } }\n}\n")
     [flagged] = [d for d in run(tmp_path, text).diagnostics if d.code == "C411"]
     assert flagged.message.endswith("if point 2 option b is chosen") and flagged.span.line == 8
+
+
+def test_a_whole_ceded_after_a_part_of_it_went_elsewhere_is_flagged_at_the_whole(tmp_path):
+    text = ('state a "A";\nstate b "B";\nstate c "C";\nregion r "R" { held by a; }\nregion d "D" { part of r; }\n'
+            "plan p {\n  point 1 { a shall cede d to b; }\n  point 2 { a shall cede r to c; }\n}\n")
+    [conflict] = [d for d in run(tmp_path, text).diagnostics if d.code in CESSION_CODES]
+    assert conflict.code == "C402" and conflict.span.line == 8
+    assert conflict.message.endswith("in point 1 (which cedes 'd', part of it)")
