@@ -35,6 +35,16 @@ def test_sources_parse_clean(source):
 
 
 @SETTINGS
+@given(kit.plan_sources())
+def test_formatting_generated_sources_changes_nothing_and_keeps_their_meaning(source):
+    from plandsl.formatter import format_source
+
+    formatted = format_source(source).formatted
+    assert formatted == source  # already in canonical form: fmt is idempotent on them
+    assert parse(formatted).tree == parse(source).tree
+
+
+@SETTINGS
 @given(kit.plans())
 def test_plans_round_trip(tree):
     reparsed = clean(tree)  # asserts a clean parse
