@@ -526,8 +526,10 @@ DEFAULT_REGIONS: tuple[str, ...] = ("donetsk", "luhansk", "crimea", "zaporizhzhi
 _WEAPON = "missiles"
 _POOL = "frozen_assets"
 _ALLIANCE = "pact"
-#: The force every world declares: the subject of every generated cap (``exceed``).
+#: The force every world declares: the subject of every generated cap (``exceed``). Its
+#: strength lets caps given as a share of it be compared; every drawn figure is below it.
 _FORCE = "army"
+_FORCE_STRENGTH = ast.Estimate(None, ast.Quantity(Decimal(500_000), None, "personnel"))
 
 #: Clause kinds by the keyword that opens their action -> the action's node class name.
 CLAUSE_KINDS: dict[str, str] = {
@@ -656,7 +658,7 @@ _kit_proportions = st.builds(ast.Estimate, st.sampled_from(QUALIFIERS), st.one_o
 ))
 _kit_limits = st.one_of(
     st.builds(ast.Limit, st.builds(ast.Estimate, st.sampled_from(QUALIFIERS),
-                                   st.builds(ast.Quantity, st.integers(1, 999).map(lambda n: Decimal(n * 1000)),
+                                   st.builds(ast.Quantity, st.integers(1, 499).map(lambda n: Decimal(n * 1000)),
                                              st.just(None), st.just("personnel"))), st.none()),
     st.builds(ast.Limit, st.none(), _kit_proportions),
 )
@@ -804,7 +806,7 @@ def _world_statements(parties, regions) -> tuple[ast.Declaration, ...]:
         ast.Declaration("weapon", _WEAPON, None, ()),
         ast.Declaration("pool", _POOL, None, ()),
         ast.Declaration("alliance", _ALLIANCE, None, ()),
-        ast.Declaration("force", _FORCE, None, ()),
+        ast.Declaration("force", _FORCE, None, (ast.Property("strength", (_FORCE_STRENGTH,)),)),
     )
 
 
@@ -820,8 +822,9 @@ def worlds(parties=None, regions=None) -> st.SearchStrategy[ast.PlanFile]:
     ``parties`` and ``regions`` are lists of names; left out, 2-3 parties of
     :data:`DEFAULT_PARTIES` and 1-2 regions of :data:`DEFAULT_REGIONS` are drawn.
     Every world also declares ``weapon missiles``, ``pool frozen_assets``,
-    ``alliance pact`` and ``force army``, which generated clauses may name
-    (``possess``, ``allocate``, ``join``, caps: ``army shall not exceed ...``).
+    ``alliance pact`` and ``force army`` (of strength 500,000 personnel), which
+    generated clauses may name (``possess``, ``allocate``, ``join``, caps:
+    ``army shall not exceed ...``).
     """
     parties, regions = _check_vocabulary(parties, regions)
     return _vocabulary(parties, regions).map(
