@@ -555,13 +555,14 @@ def _totals(occurrences: list[PlacedClause], part) -> list[tuple[Decimal, list[P
     for occurrence in occurrences:
         if occurrence.option is not None:
             by_option.setdefault((occurrence.point, occurrence.option), []).append(occurrence)
+    totals = {key: sum(map(part, clauses), Decimal(0)) for key, clauses in by_option.items()}
     worst, chosen = list(standing), []
     for point in sorted({point for point, _ in by_option}):
-        options = {key: clauses for key, clauses in by_option.items() if key[0] == point}
-        agreed = [o for clauses in options.values() for o in clauses if o.agreed]
-        key, clauses = max(options.items(), key=lambda item: (sum(map(part, item[1])), item[0]))
-        if sum(map(part, clauses)) > sum(map(part, agreed)):
-            worst = [o for o in worst if o not in agreed] + clauses
+        options = [key for key in by_option if key[0] == point]
+        agreed = [o for key in options for o in by_option[key] if o.agreed]
+        key = max(options, key=lambda option: (totals[option], option))
+        if totals[key] > sum(map(part, agreed), Decimal(0)):
+            worst = [o for o in worst if o not in agreed] + by_option[key]
             chosen.append(key)
     worst.sort(key=lambda o: o.order)
     return [(sum(map(part, standing), Decimal(0)), standing, []), (sum(map(part, worst), Decimal(0)), worst, chosen)]

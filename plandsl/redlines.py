@@ -28,7 +28,7 @@ from decimal import Decimal
 from plandsl import ast
 from plandsl.check import SpectrumEntry, Verdict
 from plandsl.diagnostics import Diagnostic, Severity
-from plandsl.model import Model, PlacedClause, plan_clauses
+from plandsl.model import Model, PlacedClause, amount_value, plan_clauses
 from plandsl.quantities import INFINITY, bounds, cap_range, meet, nominal_bounds, scale, show
 
 SATISFIED, VIOLATED, NOT_ADDRESSED = "satisfied", "violated", "not addressed"
@@ -189,7 +189,7 @@ class _Judge:
         open_ends = (stated.qualifier == "more than", stated.qualifier == "less than")
         if wanted.amount is None and given.amount is None:
             # Shares of one force's strength compare as shares, whether the strength is known or not.
-            have, figure = bounds(given.share), _figure(wanted.share)
+            have, figure = bounds(given.share), amount_value(wanted.share)
             return have is not None and figure is not None and _within(have, wanted.share, figure,
                                                                        open_ends=open_ends)
         strength = self.model.strength(subjects[0].name) if subjects else None
@@ -197,11 +197,11 @@ class _Judge:
         if have is None:
             return False
         if wanted.amount is not None:
-            figure = _figure(wanted.amount)
+            figure = amount_value(wanted.amount)
             return figure is not None and _within(have, wanted.amount, figure, open_ends=open_ends)
         # A share of strength against a figure: the share's own number (not its qualified range)
         # times the strength is what the figure is compared with.
-        base, figure = nominal_bounds(strength), _figure(wanted.share)
+        base, figure = nominal_bounds(strength), amount_value(wanted.share)
         if base is None or figure is None:
             return False
         return _within(have, wanted.share, None, scale(base, (figure, figure)), open_ends)
@@ -398,11 +398,6 @@ def _within(have, wanted: ast.Estimate, value: Decimal | None, target=None, open
     if qualifier == "about" or target[0] != target[1]:
         return meet(have, bounds(wanted) if target[0] == target[1] else target)
     return have == target
-
-
-def _figure(estimate: ast.Estimate | None) -> Decimal | None:
-    """The number an estimate names, its qualifier aside (a share as a proportion)."""
-    return None if estimate is None or estimate.amount is None else estimate.amount.value
 
 
 def _midpoint(range_) -> Decimal | None:
