@@ -27,6 +27,22 @@ if os.environ.get("CI"):
 settings.register_profile("fuzz", max_examples=int(os.environ.get("PLANDSL_FUZZ_EXAMPLES", "2000")),
                           deadline=None, print_blob=True)
 
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: a long campaign; runs in CI (CI set) or with PLANDSL_SLOW=1")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The default run stays short: tests marked slow run only in CI or when asked for."""
+    if os.environ.get("CI") or os.environ.get("PLANDSL_SLOW"):
+        return
+    skip = pytest.mark.skip(reason="slow: set PLANDSL_SLOW=1 (CI runs it)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
