@@ -100,6 +100,8 @@ def prepare(path: str | os.PathLike, data: bytes) -> Pending:
     status = _existing(target)
     if status is not None and not stat.S_ISREG(status.st_mode):
         raise OSError(errno.EINVAL, "not a regular file", os.fspath(path))
+    if status is not None and not os.access(target, os.W_OK):  # a file made read-only is not replaced
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
     remove_stale_temporaries([target])
     temporary = _temporary_for(target)
     _live.add(temporary)  # before it exists: a signal from here on still finds it
@@ -251,16 +253,20 @@ def write_atomic(path: str | os.PathLike, text: str, in_place_fallback: bool = F
     Returns True when the file was written in place, so the caller can say so.
     """
     data = text.encode("utf-8")
-    target = os.path.realpath(path)
-    status = _existing(target)
-    if status is not None and not stat.S_ISREG(status.st_mode):
-        with open(target, "wb") as out:
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        status = None
+    if status is not None and not stat.S_ISREG(status.st_mode) and not stat.S_ISDIR(status.st_mode):
+        with open(path, "wb") as out:  # through /proc's links too, which realpath cannot follow
             out.write(data)
         return False
+    target = os.path.realpath(path)
     try:
         pending = prepare(path, data)
     except OSError as error:
-        if in_place_fallback and status is not None and error.errno in (errno.EACCES, errno.EPERM):
+        if (in_place_fallback and status is not None and error.errno in (errno.EACCES, errno.EPERM)
+                and os.access(target, os.W_OK)):  # the directory refused, not the file
             _write_in_place(target, data)
             return True
         raise
