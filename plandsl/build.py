@@ -98,15 +98,9 @@ def build(project: str | os.PathLike, check_only: bool = False, progress=None,
     if not isinstance(documents, list) or not documents:
         raise BuildError(f"{project} lists no [[document]]")
     base = project.resolve().parent
+    specs = _documents(project, documents, base, allow_outside_project)
     made: list[tuple[str, Path, bytes]] = []
-    for index, entry in enumerate(documents, 1):
-        where = f"{project}, document {index}"
-        _validate(entry, where)
-        inside = _Inside(base, where, allow_outside_project)
-        plans = [inside("plans", p) for p in entry["plans"]]
-        positions = [inside("positions", p) for p in entry.get("positions", [])]
-        templates = inside("templates", entry["templates"]) if entry.get("templates") else None
-        output = Path(inside("output", entry["output"]))
+    for index, (entry, where, plans, positions, templates, output) in enumerate(specs, 1):
         if progress is not None and len(documents) > 3:
             print(f"[{index}/{len(documents)}] {entry['output']}", file=progress)
         try:
@@ -130,6 +124,36 @@ def build(project: str | os.PathLike, check_only: bool = False, progress=None,
     if not check_only and stale:
         _write_all(stale)
     return report
+
+
+def _documents(project: Path, documents: list, base: Path, allow_outside: bool) -> list[tuple]:
+    """Each document's entry, name and paths, checked before any is made.
+
+    Besides each key's type and value: every path inside the project (unless
+    ``allow_outside``), no two documents writing one file, and no document
+    writing over a file that a document reads.
+    """
+    specs = []
+    for index, entry in enumerate(documents, 1):
+        where = f"{project}, document {index}"
+        _validate(entry, where)
+        inside = _Inside(base, where, allow_outside)
+        plans = [inside("plans", p) for p in entry["plans"]]
+        positions = [inside("positions", p) for p in entry.get("positions", [])]
+        templates = inside("templates", entry["templates"]) if entry.get("templates") else None
+        output = Path(inside("output", entry["output"]))
+        specs.append((entry, where, plans, positions, templates, output))
+    inputs = {os.path.realpath(path) for spec in specs for path in spec[2] + spec[3]}
+    writers: dict[str, int] = {}
+    for index, (entry, where, *_, output) in enumerate(specs, 1):
+        real = os.path.realpath(output)
+        if real in inputs:
+            raise BuildError(f"{where}: 'output' names {entry['output']!r}, which a document reads as a plan")
+        if real in writers:
+            raise BuildError(f"{where}: 'output' names {entry['output']!r}, which document {writers[real]} "
+                             "writes too")
+        writers[real] = index
+    return specs
 
 
 class _Inside:

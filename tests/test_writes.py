@@ -113,7 +113,7 @@ OUTSIDE = {
     "positions-up": ({"positions": ["../outside/accord.plan"]}, "'positions'"),
     "templates-up": ({"templates": "../outside"}, "'templates'"),
     "output-up": ({"output": "../outside/x.md"}, "'output'"),
-    "output-absolute": ({"output": "/tmp/plandsl-must-not-write-here.md"}, "'output'"),
+    "output-absolute": ({"output": "TMP/outside/absolute.md"}, "'output'"),
     "output-through-symlink": ({"output": "link/x.md"}, "'output'"),
 }
 
@@ -124,6 +124,8 @@ def test_project_paths_outside_the_project_are_refused(tmp_path, changes, key):
     outside = tmp_path / "outside"
     outside.mkdir()
     shutil.copy(DOCUMENTS / "accord.plan", outside / "accord.plan")
+    changes = {key: value.replace("TMP", str(tmp_path)) if isinstance(value, str) else value
+               for key, value in changes.items()}
     write_project(project, [entry("accord.md"), entry("accord.md", **changes)])
     (project / "link").symlink_to(outside, target_is_directory=True)
     before = snapshot(tmp_path)
@@ -132,7 +134,15 @@ def test_project_paths_outside_the_project_are_refused(tmp_path, changes, key):
         process = run_cli(*args, cwd=project)
         one_line_error(process, "plandsl.toml, document 2", key, "outside the project", "--allow-outside-project")
         assert snapshot(tmp_path) == before
-    assert not Path("/tmp/plandsl-must-not-write-here.md").exists()
+
+
+@pytest.mark.parametrize("output,message", [("docs/accord.md", "which document 1 writes too"),
+                                            ("plans/accord.plan", "which a document reads as a plan")])
+def test_a_document_may_not_write_another_ones_output_or_an_input(tmp_path, output, message):
+    write_project(tmp_path, [entry("accord.md"), entry("accord.html", output=output)])
+    before = snapshot(tmp_path)
+    one_line_error(run_cli("build", cwd=tmp_path), "document 2", f"'output' names '{output}'", message)
+    assert snapshot(tmp_path) == before
 
 
 def test_allow_outside_project_lets_a_project_write_outside(tmp_path):
@@ -204,15 +214,29 @@ def test_render_onto_a_directory_or_into_a_missing_one_is_one_line(tmp_path):
     assert temporaries(tmp_path) == [] and not (tmp_path / "missing").exists()
 
 
-def test_render_to_a_device_writes_to_it_and_reports_a_full_one(tmp_path):
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX pipes")
+def test_render_to_a_pipe_or_a_device_writes_to_it(tmp_path):
+    # A pipe and a link to /dev/full in tmp_path, not /dev/stdout itself: a version that
+    # renamed over its output would replace them, and as root it would replace /dev's.
+    import threading
+
     write_project(tmp_path, [])
-    process = run_cli("render", "plans/accord.plan", "-o", "/dev/stdout", cwd=tmp_path)
+    expected = run_cli("render", "plans/accord.plan", cwd=tmp_path).stdout
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    process = run_cli("render", "plans/accord.plan", "-o", "pipe", cwd=tmp_path)
+    reader.join(timeout=30)
     assert process.returncode == 0, process.stderr
-    assert process.stdout == run_cli("render", "plans/accord.plan", cwd=tmp_path).stdout != ""
+    assert received == [expected.encode()] and pipe.is_fifo()
     if os.path.exists("/dev/full"):
-        one_line_error(run_cli("render", "plans/accord.plan", "-o", "/dev/full", cwd=tmp_path),
-                       "cannot write /dev/full", "No space left on device")
-    assert os.path.exists("/dev/stdout") and not os.path.isfile("/dev/null")
+        (tmp_path / "full").symlink_to("/dev/full")
+        one_line_error(run_cli("render", "plans/accord.plan", "-o", "full", cwd=tmp_path),
+                       "cannot write full", "No space left on device")
+        assert (tmp_path / "full").is_symlink()
+    assert temporaries(tmp_path) == []
 
 
 # ============================================================================
@@ -327,8 +351,8 @@ def test_a_full_disk_is_one_line_and_leaves_old_outputs(tmp_path, full_disk):
 
 
 def big_unformatted(path: Path) -> str:
-    """A plan of about 4 MB that fmt changes: its write takes long enough to be caught."""
-    text = unformatted(path) + "".join(f"# note {i} {'x' * 60}\n" for i in range(60000))
+    """A plan of about 2 MB that fmt changes: its write takes long enough to be caught."""
+    text = unformatted(path) + "".join(f"# note {i} {'x' * 60}\n" for i in range(30000))
     path.write_text(text, encoding="utf-8")
     return text
 
