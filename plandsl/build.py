@@ -121,8 +121,10 @@ def build(project: str | os.PathLike, check_only: bool = False, progress=None,
     report = BuildReport(total=len(made))
     stale = [(where, output, data) for where, output, data in made if _differs(output, data)]
     report.stale = [os.path.relpath(output) for _, output, _ in stale]
-    if not check_only and stale:
-        _write_all(stale)
+    if not check_only:
+        files.remove_stale_temporaries([os.path.realpath(output) for _, output, _ in made])
+        if stale:
+            _write_all(stale)
     return report
 
 
@@ -191,7 +193,6 @@ def _write_all(stale: list[tuple[str, Path, bytes]]) -> None:
     created: list[Path] = []
     pending: list[files.Pending] = []
     try:
-        files.remove_stale_temporaries([os.path.realpath(output) for _, output, _ in stale])
         for where, output, data in stale:
             try:
                 created.extend(_make_directories(output.parent))

@@ -94,7 +94,8 @@ def prepare(path: str | os.PathLike, data: bytes) -> Pending:
     """Write ``data`` to a temporary next to the file ``path`` names (through symlinks).
 
     Raises OSError, with no temporary left, when it cannot be written. :func:`commit`
-    renames it into place, :func:`discard` removes it.
+    renames it into place, :func:`discard` removes it. The caller removes stale
+    temporaries first (:func:`remove_stale_temporaries`, once per directory).
     """
     target = os.path.realpath(path)
     status = _existing(target)
@@ -102,7 +103,6 @@ def prepare(path: str | os.PathLike, data: bytes) -> Pending:
         raise OSError(errno.EINVAL, "not a regular file", os.fspath(path))
     if status is not None and not os.access(target, os.W_OK):  # a file made read-only is not replaced
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
-    remove_stale_temporaries([target])
     temporary = _temporary_for(target)
     _live.add(temporary)  # before it exists: a signal from here on still finds it
     try:
@@ -262,6 +262,7 @@ def write_atomic(path: str | os.PathLike, text: str, in_place_fallback: bool = F
             out.write(data)
         return False
     target = os.path.realpath(path)
+    remove_stale_temporaries([target])
     try:
         pending = prepare(path, data)
     except OSError as error:

@@ -425,3 +425,18 @@ def test_the_next_run_removes_what_a_killed_run_left(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("\n", "\n\n\n", 1), encoding="utf-8")
     assert run_cli("fmt", "big.plan", cwd=tmp_path).returncode == 0
     assert temporaries(tmp_path) == sorted(p.name for p in (other, lookalike))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_the_next_build_removes_what_a_killed_build_left(tmp_path):
+    names = [f"docs/d{i}.html" for i in range(6)]
+    write_project(tmp_path, [entry("accord.html", output=name) for name in names])
+    interrupt_while_writing(["build"], tmp_path, signal.SIGKILL, wait=20)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (tmp_path / "docs").mkdir(exist_ok=True)
+    (tmp_path / f"docs/.d0.html.plandsl-tmp-{dead.pid}-0123abcd").write_text("half", encoding="utf-8")
+    process = run_cli("build", cwd=tmp_path)
+    assert process.returncode == 0, process.stderr
+    assert temporaries(tmp_path) == []
+    assert {(tmp_path / name).read_bytes() for name in names} == {(DOCUMENTS / "accord.html").read_bytes()}
