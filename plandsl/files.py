@@ -56,6 +56,8 @@ STALE_AFTER_SECONDS = 600
 _NAME_ROOM = 200  # of the 255 bytes a file name may have, leaving room for the mark
 _TEMPORARY = re.compile(r"\.(?P<name>.+)\.plandsl-tmp-(?P<pid>\d+)-[0-9a-f]{8}\Z", re.S)
 
+_NO_INHERIT_NO_NEWLINES = getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)  # bytes as given on Windows
+
 # Temporaries this process made and has neither renamed nor removed.
 _live: set[str] = set()
 
@@ -102,20 +104,23 @@ def prepare(path: str | os.PathLike, data: bytes) -> Pending:
     if status is not None and not stat.S_ISREG(status.st_mode):
         raise OSError(errno.EINVAL, "not a regular file", os.fspath(path))
     if status is not None and not os.access(target, os.W_OK):  # a file made read-only is not replaced
-        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
+        number = errno.EROFS if _on_read_only_file_system(target) else errno.EACCES
+        raise OSError(number, os.strerror(number), os.fspath(path))
     temporary = _temporary_for(target)
     _live.add(temporary)  # before it exists: a signal from here on still finds it
     try:
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_INHERIT_NO_NEWLINES, 0o600)
         try:
             view = memoryview(data)
             while view:
                 view = view[os.write(handle, view):]
-            if status is None:
-                os.fchmod(handle, _new_file_mode())
+            if status is not None:
+                _keep_owner(handle, status)  # before the mode: chown clears set-id bits
+            mode = _new_file_mode() if status is None else stat.S_IMODE(status.st_mode)
+            if hasattr(os, "fchmod"):
+                os.fchmod(handle, mode)
             else:
-                _keep_owner(handle, status)
-                os.fchmod(handle, stat.S_IMODE(status.st_mode))  # after chown, which clears set-id bits
+                os.chmod(temporary, mode)
             os.fsync(handle)
         finally:
             os.close(handle)
@@ -123,6 +128,13 @@ def prepare(path: str | os.PathLike, data: bytes) -> Pending:
         _remove(temporary)
         raise
     return Pending(target, temporary)
+
+
+def _on_read_only_file_system(path: str) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (AttributeError, OSError):
+        return False
 
 
 def _keep_owner(handle: int, status: os.stat_result) -> None:

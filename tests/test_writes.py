@@ -311,7 +311,8 @@ def test_fmt_leaves_a_read_only_file_alone(tmp_path, make_read_only):
 
 @pytest.fixture
 def full_disk(tmp_path):
-    """A 64 KiB tmpfs at tmp_path/docs, filled up (root only; skipped elsewhere)."""
+    """A 64 KiB tmpfs at tmp_path/docs holding two old outputs, filled up by
+    ``filler`` (root only; skipped elsewhere)."""
     docs = tmp_path / "docs"
     docs.mkdir()
     if not ROOT_USER or shutil.which("mount") is None:
@@ -343,6 +344,19 @@ def test_a_full_disk_is_one_line_and_leaves_old_outputs(tmp_path, full_disk):
     process = run_cli("render", "plans/accord.plan", "-o", "docs/accord.md", cwd=tmp_path)
     one_line_error(process, "cannot write docs/accord.md", "No space left on device")
     assert (full_disk / "accord.md").read_text(encoding="utf-8") == "old\n" and temporaries(full_disk) == []
+
+
+def test_a_read_only_file_system_is_one_line_and_leaves_old_outputs(tmp_path, full_disk):
+    write_project(tmp_path, [entry("accord.md"), entry("accord.html")])
+    (full_disk / "filler").unlink()
+    remounted = subprocess.run(["mount", "-o", "remount,ro", str(full_disk)], capture_output=True)
+    if remounted.returncode != 0:
+        pytest.skip(f"cannot remount read-only: {remounted.stderr.decode().strip()}")
+    process = run_cli("build", cwd=tmp_path)
+    one_line_error(process, "document 1", "docs/accord.md", "Read-only file system")
+    process = run_cli("render", "plans/accord.plan", "-o", "docs/accord.md", cwd=tmp_path)
+    one_line_error(process, "cannot write docs/accord.md", "Read-only file system")
+    assert [(full_disk / n).read_text(encoding="utf-8") for n in ("accord.md", "accord.html")] == ["old\n"] * 2
 
 
 # ============================================================================
