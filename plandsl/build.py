@@ -25,8 +25,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from plandsl.errors import UserError
 from plandsl import files
+from plandsl.errors import UserError
 
 
 class BuildError(UserError):
@@ -100,15 +100,17 @@ def build(project: str | os.PathLike, check_only: bool = False, progress=None,
     base = project.resolve().parent
     specs = _documents(project, documents, base, allow_outside_project)
     made: list[tuple[str, Path, bytes]] = []
-    for index, (entry, where, plans, positions, templates, output) in enumerate(specs, 1):
+    for index, spec in enumerate(specs, 1):
+        entry, where = spec.entry, spec.where
         if progress is not None and len(documents) > 3:
             print(f"[{index}/{len(documents)}] {entry['output']}", file=progress)
         try:
             with _relative_to(base):
                 if entry.get("kind", "plan") == "compare":
-                    document = render_comparison(plans, positions, entry.get("to", "md"), templates)
+                    document = render_comparison(spec.plans, spec.positions, entry.get("to", "md"), spec.templates)
                 else:
-                    document = render_plan(plans, positions, entry.get("to", "md"), entry.get("plan"), templates)
+                    document = render_plan(spec.plans, spec.positions, entry.get("to", "md"), entry.get("plan"),
+                                           spec.templates)
         except InputError as error:
             raise BuildError(f"{where}: {error}") from None
         except DocumentError as error:
@@ -117,7 +119,7 @@ def build(project: str | os.PathLike, check_only: bool = False, progress=None,
             raise BuildError(f"{where}: {error}", exit_code=1) from None
         except RenderError as error:
             raise BuildError(f"{where}: {error}") from None
-        made.append((where, output, document.text.encode("utf-8")))
+        made.append((where, spec.output, document.text.encode("utf-8")))
     report = BuildReport(total=len(made))
     stale = [(where, output, data) for where, output, data in made if _differs(output, data)]
     report.stale = [os.path.relpath(output) for _, output, _ in stale]
@@ -128,32 +130,46 @@ def build(project: str | os.PathLike, check_only: bool = False, progress=None,
     return report
 
 
-def _documents(project: Path, documents: list, base: Path, allow_outside: bool) -> list[tuple]:
-    """Each document's entry, name and paths, checked before any is made.
+@dataclass
+class _Document:
+    """A [[document]] entry, its name in messages, and the paths it names."""
+
+    entry: dict
+    where: str
+    plans: list[str]
+    positions: list[str]
+    templates: str | None
+    output: Path
+
+
+def _documents(project: Path, documents: list, base: Path, allow_outside: bool) -> list[_Document]:
+    """Each document's entry and paths, checked before any is made.
 
     Besides each key's type and value: every path inside the project (unless
     ``allow_outside``), no two documents writing one file, and no document
-    writing over a file that a document reads.
+    writing over a plan or position file that a document reads.
     """
     specs = []
     for index, entry in enumerate(documents, 1):
         where = f"{project}, document {index}"
         _validate(entry, where)
         inside = _Inside(base, where, allow_outside)
-        plans = [inside("plans", p) for p in entry["plans"]]
-        positions = [inside("positions", p) for p in entry.get("positions", [])]
-        templates = inside("templates", entry["templates"]) if entry.get("templates") else None
-        output = Path(inside("output", entry["output"]))
-        specs.append((entry, where, plans, positions, templates, output))
-    inputs = {os.path.realpath(path) for spec in specs for path in spec[2] + spec[3]}
+        specs.append(_Document(
+            entry, where,
+            plans=[inside("plans", p) for p in entry["plans"]],
+            positions=[inside("positions", p) for p in entry.get("positions", [])],
+            templates=inside("templates", entry["templates"]) if entry.get("templates") else None,
+            output=Path(inside("output", entry["output"]))))
+    inputs = {os.path.realpath(path) for spec in specs for path in spec.plans + spec.positions}
     writers: dict[str, int] = {}
-    for index, (entry, where, *_, output) in enumerate(specs, 1):
-        real = os.path.realpath(output)
+    for index, spec in enumerate(specs, 1):
+        real = os.path.realpath(spec.output)
         if real in inputs:
-            raise BuildError(f"{where}: 'output' names {entry['output']!r}, which a document reads as a plan")
+            raise BuildError(f"{spec.where}: 'output' names {spec.entry['output']!r}, which a document reads "
+                             "as a plan")
         if real in writers:
-            raise BuildError(f"{where}: 'output' names {entry['output']!r}, which document {writers[real]} "
-                             "writes too")
+            raise BuildError(f"{spec.where}: 'output' names {spec.entry['output']!r}, which document "
+                             f"{writers[real]} writes too")
         writers[real] = index
     return specs
 

@@ -74,6 +74,12 @@ def test_build_into_a_file_as_directory_is_one_line(tmp_path):
     assert snapshot(tmp_path) == before
 
 
+def test_a_project_file_that_is_not_utf8_is_one_line(tmp_path):
+    write_project(tmp_path, [entry("accord.md")])
+    (tmp_path / "plandsl.toml").write_bytes(b'# caf\xe9\n' + (tmp_path / "plandsl.toml").read_bytes())
+    one_line_error(run_cli("build", cwd=tmp_path), "plandsl.toml is not valid TOML: it is not UTF-8")
+
+
 def test_build_creates_missing_directories_inside_the_project(tmp_path):
     write_project(tmp_path, [entry("accord.md", output="docs/a/b/accord.md")])
     process = run_cli("build", cwd=tmp_path)
