@@ -11,9 +11,11 @@ The project file (``plandsl.toml``) lists documents::
     # plan = "us_28_point"              # when the files hold several plans
     # templates = "templates/"          # overrides, inside the project
 
-Paths are relative to the project file. Every document is made before any is
-written, so a failing document leaves all outputs as they were; each is then
-written atomically, and only when its text changed.
+Paths are relative to the project file and must stay inside its directory
+(symlinks resolved) unless ``--allow-outside-project``. Every document is made
+before any is written, so a failing document leaves all outputs as they were;
+the changed ones are then written to temporaries, which are renamed into place
+in one short pass.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from plandsl import files
 from plandsl.errors import UserError
-from plandsl.files import write_atomic
 
 
 class BuildError(UserError):
@@ -72,8 +74,13 @@ def _validate(entry, where: str) -> None:
                          f"not {entry.get('to')!r}")
 
 
-def build(project: str | os.PathLike, check_only: bool = False, progress=None) -> BuildReport:
-    """Make every document of ``project``; write the changed ones unless ``check_only``."""
+def build(project: str | os.PathLike, check_only: bool = False, progress=None,
+          allow_outside_project: bool = False) -> BuildReport:
+    """Make every document of ``project``; write the changed ones unless ``check_only``.
+
+    The paths a document names (plans, positions, templates, output) must lead inside
+    the project directory, symlinks resolved, unless ``allow_outside_project``.
+    """
     from plandsl.documents import DocumentError, render_comparison, render_plan
     from plandsl.loader import InputError
     from plandsl.render import RenderError
@@ -83,28 +90,27 @@ def build(project: str | os.PathLike, check_only: bool = False, progress=None) -
         settings = tomllib.loads(project.read_text(encoding="utf-8"))
     except OSError as error:
         raise BuildError(f"cannot read {project}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise BuildError(f"{project} is not valid TOML: it is not UTF-8") from None
     except tomllib.TOMLDecodeError as error:
         raise BuildError(f"{project} is not valid TOML: {error}") from None
     documents = settings.get("document", [])
     if not isinstance(documents, list) or not documents:
         raise BuildError(f"{project} lists no [[document]]")
     base = project.resolve().parent
-    made: list[tuple[Path, str]] = []
-    for index, entry in enumerate(documents, 1):
-        where = f"{project}, document {index}"
-        _validate(entry, where)
-        plans = [str(base / p) for p in entry["plans"]]
-        positions = [str(base / p) for p in entry.get("positions", [])]
-        templates = str(base / entry["templates"]) if entry.get("templates") else None
-        output = base / entry["output"]
+    specs = _documents(project, documents, base, allow_outside_project)
+    made: list[tuple[str, Path, bytes]] = []
+    for index, spec in enumerate(specs, 1):
+        entry, where = spec.entry, spec.where
         if progress is not None and len(documents) > 3:
             print(f"[{index}/{len(documents)}] {entry['output']}", file=progress)
         try:
             with _relative_to(base):
                 if entry.get("kind", "plan") == "compare":
-                    document = render_comparison(plans, positions, entry.get("to", "md"), templates)
+                    document = render_comparison(spec.plans, spec.positions, entry.get("to", "md"), spec.templates)
                 else:
-                    document = render_plan(plans, positions, entry.get("to", "md"), entry.get("plan"), templates)
+                    document = render_plan(spec.plans, spec.positions, entry.get("to", "md"), entry.get("plan"),
+                                           spec.templates)
         except InputError as error:
             raise BuildError(f"{where}: {error}") from None
         except DocumentError as error:
@@ -113,19 +119,130 @@ def build(project: str | os.PathLike, check_only: bool = False, progress=None) -
             raise BuildError(f"{where}: {error}", exit_code=1) from None
         except RenderError as error:
             raise BuildError(f"{where}: {error}") from None
-        made.append((output, document.text))
+        made.append((where, spec.output, document.text.encode("utf-8")))
     report = BuildReport(total=len(made))
-    for output, text in made:
-        try:
-            current = output.read_text(encoding="utf-8")
-        except OSError:
-            current = None
-        if current != text:
-            report.stale.append(os.path.relpath(output))
-            if not check_only:
-                output.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(output, text)
+    stale = [(where, output, data) for where, output, data in made if _differs(output, data)]
+    report.stale = [os.path.relpath(output) for _, output, _ in stale]
+    if not check_only:
+        files.remove_stale_temporaries([os.path.realpath(output) for _, output, _ in made])
+        if stale:
+            _write_all(stale)
     return report
+
+
+@dataclass
+class _Document:
+    """A [[document]] entry, its name in messages, and the paths it names."""
+
+    entry: dict
+    where: str
+    plans: list[str]
+    positions: list[str]
+    templates: str | None
+    output: Path
+
+
+def _documents(project: Path, documents: list, base: Path, allow_outside: bool) -> list[_Document]:
+    """Each document's entry and paths, checked before any is made.
+
+    Besides each key's type and value: every path inside the project (unless
+    ``allow_outside``), no two documents writing one file, and no document
+    writing over a plan or position file that a document reads.
+    """
+    specs = []
+    for index, entry in enumerate(documents, 1):
+        where = f"{project}, document {index}"
+        _validate(entry, where)
+        inside = _Inside(base, where, allow_outside)
+        specs.append(_Document(
+            entry, where,
+            plans=[inside("plans", p) for p in entry["plans"]],
+            positions=[inside("positions", p) for p in entry.get("positions", [])],
+            templates=inside("templates", entry["templates"]) if entry.get("templates") else None,
+            output=Path(inside("output", entry["output"]))))
+    inputs = {os.path.realpath(path) for spec in specs for path in spec.plans + spec.positions}
+    writers: dict[str, int] = {}
+    for index, spec in enumerate(specs, 1):
+        real = os.path.realpath(spec.output)
+        if real in inputs:
+            raise BuildError(f"{spec.where}: 'output' names {spec.entry['output']!r}, which a document reads "
+                             "as a plan")
+        if real in writers:
+            raise BuildError(f"{spec.where}: 'output' names {spec.entry['output']!r}, which document "
+                             f"{writers[real]} writes too")
+        writers[real] = index
+    return specs
+
+
+class _Inside:
+    """The path a document's key names, refused when it leads outside the project."""
+
+    def __init__(self, base: Path, where: str, allow_outside: bool):
+        self.base, self.where, self.allow_outside = base, where, allow_outside
+
+    def __call__(self, key: str, value: str) -> str:
+        path = self.base / value
+        if not self.allow_outside and not Path(os.path.realpath(path)).is_relative_to(self.base):
+            raise BuildError(f"{self.where}: '{key}' names {value!r}, outside the project directory {self.base} "
+                             "(--allow-outside-project allows it)")
+        return str(path)
+
+
+def _differs(output: Path, data: bytes) -> bool:
+    """Whether ``output`` is missing or holds other bytes (not UTF-8 text included)."""
+    try:
+        if output.stat().st_size != len(data) or not output.is_file():
+            return True
+        return output.read_bytes() != data
+    except OSError:
+        return True
+
+
+def _write_all(stale: list[tuple[str, Path, bytes]]) -> None:
+    """Write every stale output to a temporary, then rename them all in one pass.
+
+    A failure before the renames leaves every output as it was, with no temporary
+    and no directory of ours left; SIGINT and SIGTERM wait for the pass to end, so
+    an interrupted build leaves old outputs or new ones, not a mix. (Only SIGKILL, or
+    a failing rename, in that short pass can leave a mix.)
+    """
+    created: list[Path] = []
+    pending: list[files.Pending] = []
+    try:
+        for where, output, data in stale:
+            try:
+                created.extend(_make_directories(output.parent))
+                pending.append(files.prepare(output, data))
+            except OSError as error:
+                raise BuildError(f"{where}: cannot write {os.path.relpath(output)}: {error.strerror or error}") from None
+        with files.signals_held():
+            for (where, output, _), item in zip(stale, pending):
+                try:
+                    files.commit(item)
+                except OSError as error:
+                    raise BuildError(f"{where}: cannot write {os.path.relpath(output)}: "
+                                     f"{error.strerror or error}") from None
+    except BaseException:
+        for item in pending:
+            files.discard(item)
+        for directory in reversed(created):
+            try:
+                directory.rmdir()
+            except OSError:
+                pass
+        raise
+
+
+def _make_directories(directory: Path) -> list[Path]:
+    """Create ``directory`` and its missing parents; returns those created, outermost first."""
+    missing = []
+    while not directory.exists() and not directory.is_symlink() and directory.parent != directory:
+        missing.append(directory)
+        directory = directory.parent
+    missing.reverse()
+    for each in missing:
+        each.mkdir()
+    return missing
 
 
 def _print_problems(result, stream) -> None:

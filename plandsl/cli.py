@@ -8,6 +8,7 @@ internal error. Each command imports only the stages it needs, so that
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from dataclasses import dataclass, field
 
@@ -61,6 +62,7 @@ class Options:
     plan: str | None = None
     templates: str | None = None
     project: str = "plandsl.toml"
+    allow_outside_project: bool = False
 
     @property
     def max_bytes(self) -> int:
@@ -189,6 +191,10 @@ def build_argument_parser() -> argparse.ArgumentParser:
     build.add_argument("--check", action="store_true", help="write nothing; exit 1 if a document is stale")
     build.add_argument("--project", default="plandsl.toml", metavar="FILE",
                        help="the project file (default: plandsl.toml)")
+    build.add_argument("--allow-outside-project", action="store_true",
+                       help="let the project file name plans, positions, templates and outputs outside the "
+                            "project directory (the project file's own, symlinks resolved); off by default, "
+                            "for project files from untrusted sources")
 
     explain = commands.add_parser(
         "explain", help="explain a diagnostic code, with examples",
@@ -202,6 +208,27 @@ def build_argument_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _interrupted(number, frame):
+    for each in _SIGNALS:  # a second signal must not cut the clean-up short
+        signal.signal(each, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
+_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _interrupt_on_signals() -> dict:
+    """SIGINT and SIGTERM raise KeyboardInterrupt, so that temporaries are removed and
+    the run exits 2; returns the handlers to put back."""
+    previous = {}
+    for number in _SIGNALS:
+        try:
+            previous[number] = signal.signal(number, _interrupted)
+        except (ValueError, OSError):  # not the main thread: leave signals alone
+            break
+    return previous
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_argument_parser()
@@ -210,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
     options = Options(**{k: v for k, v in vars(arguments).items() if k in Options.__dataclass_fields__})
+    previous = _interrupt_on_signals()
     try:
         if options.command == "parse":
             from plandsl.commands import run_parse
@@ -230,10 +258,16 @@ def main(argv: list[str] | None = None) -> int:
             from plandsl.commands import run_build
             return run_build(options)
     except KeyboardInterrupt:
+        from plandsl.files import remove_live_temporaries
+
+        remove_live_temporaries()
         print("plandsl: interrupted", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_ERROR
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     parser.error(f"unknown command '{options.command}'")
     return EXIT_ERROR
 

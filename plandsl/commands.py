@@ -185,10 +185,10 @@ def run_fmt(options: Options) -> int:
             print(f"would reformat {shown}", file=sys.stderr)
         if write:
             try:
-                write_atomic(path, formatted)
+                in_place = write_atomic(path, formatted, in_place_fallback=True)
             except OSError as error:
                 return _fail(f"cannot write {path}: {error.strerror or error}")
-            print(f"reformatted {shown}", file=sys.stderr)
+            print(f"reformatted {shown}{_IN_PLACE if in_place else ''}", file=sys.stderr)
     files = len(paths)
     if not (len(paths) == 1 and paths[0] == "-" and write):
         verb = "reformatted" if write else "would be reformatted"
@@ -201,6 +201,9 @@ def run_fmt(options: Options) -> int:
     if broken or (options.check and changed):
         return EXIT_PROBLEMS
     return EXIT_OK
+
+
+_IN_PLACE = " in place (its directory takes no new file, so the write was not atomic)"
 
 
 def _read_file(path: str, max_bytes: int) -> bytes:
@@ -323,9 +326,11 @@ def run_document(options: Options) -> int:
         return _fail(str(error))
     if options.output:
         try:
-            write_atomic(options.output, document.text)
+            in_place = write_atomic(options.output, document.text, in_place_fallback=True)
         except OSError as error:
             return _fail(f"cannot write {options.output}: {error.strerror or error}")
+        if in_place:
+            print(f"plandsl: wrote {options.output}{_IN_PLACE}", file=sys.stderr)
     else:
         sys.stdout.write(document.text)
     return EXIT_OK
@@ -337,12 +342,15 @@ def run_build(options: Options) -> int:
 
     try:
         with _processing(options.project):
-            report = build(options.project, check_only=options.check, progress=sys.stderr)
+            report = build(options.project, check_only=options.check, progress=sys.stderr,
+                           allow_outside_project=options.allow_outside_project)
     except BuildError as error:
         print(f"plandsl: {error}", file=sys.stderr)
         return error.exit_code
     except _InternalError as error:
         return _fail(str(error))
+    except OSError as error:
+        return _fail(f"cannot build {options.project}: {error.strerror or error}")
     for path in report.stale:
         print(f"{'stale' if options.check else 'wrote'} {path}", file=sys.stderr)
     if options.check and report.stale:
