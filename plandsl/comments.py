@@ -15,8 +15,8 @@ A comment belongs to, in this order:
    a wrapped clause, ``}  # about the block that closes here``);
 3. else the statement, not a block, whose lines it sits inside (a comment
    between the lines of a wrapped clause);
-4. else the next statement that starts after it (a comment on its own line
-   above a statement); none when nothing follows.
+4. else the next statement in its block (a comment on its own line above a
+   statement); none when it is the last thing in its block or file.
 
 The formatter prints a comment where this rule gives the same answer after
 formatting: a comment of rule 1 or 2 stays at the end of its statement's line
@@ -94,18 +94,25 @@ class Statements:
             if position < (node.span.end_line, node.span.end_column):
                 return node
         following = bisect_right(self.starts, position)
-        return self.nodes[following] if following < len(self.nodes) else None
+        if following < len(self.nodes) and self.parent[following] == self._innermost(position):
+            return self.nodes[following]
+        return None  # the last thing in its block, or in the file
 
     def owner_of_position(self, line: int, column: int) -> ast.Node | None:
         """The innermost statement whose text holds (line, column), or None."""
-        position = (line, column)
+        index = self._innermost((line, column))
+        return self.nodes[index] if index >= 0 else None
+
+    def _innermost(self, position: tuple[int, int]) -> int:
+        # Statements nest: the innermost holding the position is the last one to start
+        # before it, or the nearest of that one's enclosing blocks that still holds it.
         index = bisect_right(self.starts, position) - 1
         while index >= 0:
             span = self.nodes[index].span
             if position < (span.end_line, span.end_column):
-                return self.nodes[index]
+                return index
             index = self.parent[index]
-        return None
+        return -1
 
 
 def comment_owners(tree: ast.PlanFile, comments: Iterable[ast.Comment]) -> list[ast.Node | None]:

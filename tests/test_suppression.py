@@ -67,7 +67,7 @@ def codes_and_statements(result, text: str) -> Counter:
             owner = statements.owner_of_comment(ast.Comment("#", span=span))
         else:
             owner = statements.owner_of_position(span.line, span.column)
-        message = re.sub(r"\d+:\d+|\bline \d+", "<line>", diagnostic.message)
+        message = re.sub(r"\S*\.plan:\d+(:\d+)?|\d+:\d+|\bline \d+", "<where>", diagnostic.message)
         found[(diagnostic.code, message, owner)] += 1
     return found
 
@@ -126,6 +126,13 @@ def test_a_suppression_on_its_own_line_covers_the_statement_below_only(tmp_path)
     assert codes(tmp_path, plan("# plandsl: ignore[C402]", "", SECOND_CESSION + ";")) == []
     below = plan("# plandsl: ignore[C402]", "russia shall cease fire;", SECOND_CESSION + ";")
     assert codes(tmp_path, below) == ["C402", "X601"]
+
+
+def test_a_suppression_on_its_own_line_at_the_end_of_a_block_covers_nothing(tmp_path):
+    text = WORLD + 'plan p "P" {\n  point 1 {\n    ukraine shall cede donetsk to russia;\n'
+    text += '    # plandsl: ignore[C402]\n  }\n  point 2 {\n    ukraine shall cede donetsk to usa;\n  }\n}\n'
+    assert codes(tmp_path, text) == ["C402", "X601"]
+    assert_fmt_keeps_what_check_reports(tmp_path, text)
 
 
 def test_a_suppression_between_the_lines_of_a_clause_covers_the_clause(tmp_path):
