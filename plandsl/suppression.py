@@ -7,8 +7,8 @@ property, a declaration, a requirement, ... or the head of a block (``plan p {``
 ``point 3 {``, ``redline r "..." {``). A diagnostic belongs to the innermost
 statement its span starts in, so a suppression after the last line of a wrapped
 clause covers a diagnostic on its first, and ``plandsl fmt`` never changes what a
-suppression covers. A diagnostic outside every statement (in a file that does not
-parse) is covered by a suppression on the line it starts on.
+suppression covers. In a file with syntax errors (which fmt leaves alone) the
+statements are not all known, and a suppression covers the line it is on.
 
 A suppression that silences nothing (a code that is not raised there, or no code
 at all) is reported as X601, so that stale suppressions do not pile up.
@@ -29,8 +29,9 @@ def apply_suppressions(diagnostics: list[Diagnostic], comments: dict[str, list[a
                        trees: dict[str, ast.PlanFile] | None = None) -> list[Diagnostic]:
     """The diagnostics that no comment suppresses, plus X601 for each unused suppression.
 
-    ``trees`` (by path, as ``comments``) say which statement each comment and
-    diagnostic belongs to; a file without one falls back to lines.
+    ``trees`` (by path, as ``comments``; only files that parse without errors) say
+    which statement each comment and diagnostic belongs to; in a file without one,
+    a suppression covers its own line.
     """
     trees = trees or {}
     statements: dict[str, Statements] = {}

@@ -280,3 +280,10 @@ def test_check_reports_the_same_before_and_after_fmt(text, seed, tmp_path_factor
     assert parse(decorated).ok
     assert_fmt_keeps_what_check_reports(directory, decorated)
 
+
+
+def test_in_a_file_with_syntax_errors_a_suppression_covers_its_line(tmp_path):
+    text = 'state a "A";\nplan p {\n  point 1 {\n    a shal cease fire;  # plandsl: ignore[S101]\n'
+    text += '    a shall cease fire;  # plandsl: ignore[S101]\n  }\n}\n'
+    assert codes(tmp_path, text) == []  # the second is unused, but only syntax errors are told
+    assert codes(tmp_path, text.replace("  # plandsl: ignore[S101]\n    a shall", "\n    a shall")) == ["S101"]
