@@ -287,3 +287,11 @@ def test_in_a_file_with_syntax_errors_a_suppression_covers_its_line(tmp_path):
     text += '    a shall cease fire;  # plandsl: ignore[S101]\n  }\n}\n'
     assert codes(tmp_path, text) == []  # the second is unused, but only syntax errors are told
     assert codes(tmp_path, text.replace("  # plandsl: ignore[S101]\n    a shall", "\n    a shall")) == ["S101"]
+
+
+def test_a_suppression_inside_a_condition_covers_the_clause_and_fmt_hoists_it(tmp_path):
+    text = plan(SECOND_CESSION + ' if "talks fail"  # plandsl: ignore[C402]', '    or "the front moves";')
+    assert codes(tmp_path, text) == []
+    after = formatted(text)
+    assert f'    # plandsl: ignore[C402]\n    {SECOND_CESSION} if "talks fail" or "the front moves";\n' in after
+    assert codes(tmp_path, after) == []
