@@ -140,7 +140,8 @@ def _check(paths, positions, options: CheckOptions, stdin: bytes | None) -> Chec
     verdicts, spectrum, redline_diagnostics = evaluate(model, options.redline_severity)
     diagnostics += redline_diagnostics
     comments = {path: result.comments for path, result in program.files.items()}
-    diagnostics = apply_suppressions(diagnostics, comments)
+    trees_by_path = {path: result.tree for path, result in program.files.items() if result.ok}
+    diagnostics = apply_suppressions(diagnostics, comments, trees_by_path)
     # In a file with syntax errors the tree is partial: what the checker says of the
     # missing pieces would be noise, so only its syntax errors are reported.
     broken = {path for path, result in program.files.items() if not result.ok}

@@ -401,8 +401,9 @@ _CHECK = [
     ),
     Code(
         "X601", "unused-suppression", "A suppression that suppresses nothing", Severity.WARNING,
-        "'# plandsl: ignore[CODE]' silences CODE on its line. One that silences nothing is "
-        "stale and should go.",
+        "'# plandsl: ignore[CODE]' silences CODE on the statement it trails, or, on a line of "
+        "its own, on the statement below it. One that silences nothing there is stale and "
+        "should go.",
         bad='state a "A";  # plandsl: ignore[C405]\nplan p { point 1 { a shall cease fire; } }\n',
         good='state a "A";\nstate b "B";  # plandsl: ignore[N303]\nplan p { point 1 { a shall cease fire; } }\n',
     ),

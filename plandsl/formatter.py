@@ -2,8 +2,9 @@
 
 The layout is fixed (two-space indents, one statement per line, blocks opened on
 the header line), so that two people who write the same plan get the same file.
-Comments come from the parse beside the tree and are put back where they were:
-above the statement that followed them, or at the end of the line they ended.
+Comments come from the parse beside the tree and stay with the statement they
+belong to (:mod:`plandsl.comments`): at the end of its line, or above it. So
+formatting never changes what a ``# plandsl: ignore[...]`` covers.
 A single blank line between statements is kept; runs of them are folded.
 
 Formatting never changes meaning: ``parse(format(tree))`` equals ``tree``.
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from plandsl import ast
+from plandsl.comments import comment_owners
 from plandsl.diagnostics import Diagnostic
 
 INDENT = "  "
@@ -300,22 +302,15 @@ def _property_text(node: ast.Property) -> str:
 # ============================================================================
 
 
-# Nodes printed on lines of their own.
-_STATEMENTS = (ast.Use, ast.Declaration, ast.Property, ast.Plan, ast.Point, ast.Option, ast.Unknown,
-               ast.UnknownPoints, ast.Clause, ast.Positions, ast.RedLine, ast.Requirement, ast.Ideal, ast.Flexible)
-
-
 class _Printer:
     def __init__(self, comments, source: str, tree: ast.PlanFile):
-        # Where statements start, by line: a comment ending a line belongs to the
-        # last statement on it ("a; b;  # about b").
-        self.starts: dict[int, list[int]] = {}
-        for node in ast.walk(tree):
-            if isinstance(node, _STATEMENTS):
-                self.starts.setdefault(node.span.line, []).append(node.span.column)
+        self.comments = sorted(comments, key=lambda c: (c.span.line, c.span.column))
+        # The statement each comment belongs to (plandsl.comments): a comment that ends a
+        # line is printed at the end of its statement's line, so that it keeps belonging to
+        # it (and a "# plandsl: ignore[...]" keeps covering the same diagnostics).
+        self.owners = comment_owners(tree, self.comments) if self.comments else []
         self.lines: list[str] = []
         self.depth = 0
-        self.comments = sorted(comments, key=lambda c: (c.span.line, c.span.column))
         self.next_comment = 0
         self.source_lines = source.split("\n")  # as the parser counts lines: only \n ends one
         self.last_source_line = 0  # the last source line whose content has been printed
@@ -350,12 +345,12 @@ class _Printer:
             self.last_source_line = max(self.last_source_line, comment.span.line)
             self.next_comment += 1
 
-    def trailing_comment(self, line: int, column: int = 0) -> str:
-        """A comment that ends source line ``line`` after ``column``, as text to append, or ''."""
+    def trailing_comment(self, node: ast.Node, line: int) -> str:
+        """The comment that belongs to ``node`` and ends source line ``line``, as text to append, or ''."""
         if self.next_comment < len(self.comments) and self.comments[self.next_comment].span.line == line:
+            if self.owners[self.next_comment] is not node:
+                return ""  # another statement on the line takes it
             comment = self.comments[self.next_comment]
-            if any(column < start < comment.span.column for start in self.starts.get(line, ())):
-                return ""  # a later statement on the line takes it
             self.next_comment += 1
             return "  " + comment.text.rstrip()
         return ""
@@ -373,7 +368,7 @@ class _Printer:
         """A one-line statement ending with ';'."""
         self.begin(node)
         self.comments_inside(node)
-        self.emit(text + ";" + self.trailing_comment(node.span.end_line, node.span.end_column))
+        self.emit(text + ";" + self.trailing_comment(node, node.span.end_line))
         self.last_source_line = node.span.end_line
 
     def wrapped(self, node: ast.Node, head: str, tail: list[str]) -> None:
@@ -382,13 +377,13 @@ class _Printer:
         self.comments_inside(node)
         one_line = " ".join([head, *tail]) + ";"
         if len(INDENT * self.depth) + len(one_line) <= LINE_LENGTH or not tail:
-            self.emit(one_line + self.trailing_comment(node.span.end_line, node.span.end_column))
+            self.emit(one_line + self.trailing_comment(node, node.span.end_line))
         else:
             self.emit(head)
             self.depth += 2
             for part in tail[:-1]:
                 self.emit(part)
-            self.emit(tail[-1] + ";" + self.trailing_comment(node.span.end_line, node.span.end_column))
+            self.emit(tail[-1] + ";" + self.trailing_comment(node, node.span.end_line))
             self.depth -= 2
         self.last_source_line = node.span.end_line
 
@@ -403,7 +398,7 @@ class _Printer:
     def block(self, node: ast.Node, header: str, items) -> None:
         """``header {``, the items one level deeper, then ``}``."""
         self.begin(node)
-        self.emit(header + " {" + self.trailing_comment(node.span.line, node.span.column))
+        self.emit(header + " {" + self.trailing_comment(node, node.span.line))
         self.last_source_line = node.span.line
         self.depth += 1
         self.just_opened = True
@@ -411,14 +406,14 @@ class _Printer:
             self.item(item)
         self.flush_comments_before(node.span.end_line)
         self.depth -= 1
-        self.emit("}" + self.trailing_comment(node.span.end_line, node.span.end_column))
+        self.emit("}" + self.trailing_comment(node, node.span.end_line))
         self.last_source_line = node.span.end_line
 
     # -- statements
     def statements(self, items, top_level: bool = False) -> None:
         previous_was_block = False
         for item in items:
-            is_block = _is_block(item)
+            is_block = _top_level_block(item)
             self.blank_before_next = top_level and (is_block or previous_was_block)
             self.item(item)
             previous_was_block = is_block
@@ -476,7 +471,7 @@ class _Printer:
             raise TypeError(f"no text form for {kind.__name__}")
 
 
-def _is_block(node) -> bool:
-    if isinstance(node, ast.Declaration):
-        return bool(node.properties)
-    return isinstance(node, (ast.Plan, ast.Positions))
+
+def _top_level_block(node) -> bool:
+    """Top-level blocks stand apart from their neighbours by a blank line."""
+    return isinstance(node, (ast.Plan, ast.Positions)) or (isinstance(node, ast.Declaration) and bool(node.properties))
