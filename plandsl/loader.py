@@ -7,15 +7,22 @@
 - F202 when files use each other in a cycle (a file using itself included),
 - F203 when a name is declared twice within what one input file sees: itself and
   the files it uses, directly or not. Two unrelated inputs may reuse a name;
+- F205 when a used file is a directory, a FIFO or a device: only regular files
+  are read (a FIFO would block the run);
+- F206 when a used file, or an input file, is a symlink that leads into a loop;
 - F204 when ``use`` would read a file outside the project directory: the
   directory of the nearest ``plandsl.toml`` above the input file; else the
   working directory, when the input file is inside it; else the input file's own
   directory. A symlink that leads outside counts as outside.
   A plan from an untrusted source must not pull in ``/etc/passwd``; the caller
-  can allow it (``allow_outside=True``, ``--allow-outside-uses``).
+  can allow it (``allow_outside=True``, ``--allow-outside-uses``). An input
+  file that is a symlink leading out of its project (found by a directory scan,
+  or named) is refused the same way.
 
 Reading the files a user named is not the loader's to report: an unreadable
-input file raises :class:`InputError`, which the CLI turns into exit code 2.
+input file (missing, no permission, a FIFO) raises :class:`InputError`, which the
+CLI turns into exit code 2. A symlink loop or a link out of the project is a
+diagnostic on that file instead, and the rest of the run goes on.
 """
 
 from __future__ import annotations
@@ -27,6 +34,8 @@ from pathlib import Path
 from plandsl import ast
 from plandsl.diagnostics import Diagnostic, Severity
 from plandsl.errors import UserError
+from plandsl.inputs import NotARegularFile, is_loop, read_file, resolve
+from plandsl.inputs import display_path as _display_path
 from plandsl.parser import DEFAULT_MAX_BYTES, ParseResult, parse_bytes
 
 STDIN = "-"
@@ -68,21 +77,21 @@ class Program:
 
 
 def display_path(path: Path) -> str:
-    """The path as users see it in messages: relative to the working directory when inside it."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
+    """The path as users see it in messages (:func:`plandsl.inputs.display_path`)."""
+    return _display_path(path)
 
 
 def project_directory(start: Path) -> Path:
     """Where ``use`` may read: the nearest plandsl.toml's directory at or above ``start``;
     else the working directory, if ``start`` is inside it; else ``start`` itself."""
-    start = start.resolve()
+    try:
+        start = resolve(start)
+    except OSError:  # a loop above the file: the directory as written
+        start = Path(os.path.abspath(start))
     for directory in (start, *start.parents):
         if (directory / "plandsl.toml").is_file():
             return directory
-    cwd = Path.cwd().resolve()
+    cwd = resolve(Path.cwd())
     return cwd if start == cwd or cwd in start.parents else start
 
 
@@ -116,15 +125,34 @@ class _Loader:
         self._follow_uses("<stdin>", result, Path.cwd(), [], project_directory(Path.cwd()))
 
     def load_root(self, path: Path) -> None:
+        shown = display_path(path)
+        project = project_directory(path.parent)
         try:
-            data = _read(path, self.max_bytes)
+            real = resolve(path)
+            if not self.allow_outside and real != project and project not in real.parents and real.exists():
+                self._refuse_root(shown, "F204", f"{shown} leads outside the project directory "
+                                  f"{display_path(project)}", "name the file itself, or allow it with "
+                                  "--allow-outside-uses")
+                return
+            data = read_file(path, self.max_bytes)
         except OSError as error:
-            raise InputError(f"cannot read {path}: {error.strerror or error}") from None
-        shown = self._add(path, data, [], project_directory(path.parent))
+            if is_loop(error):
+                self._refuse_root(shown, "F206", f"{shown} is a symlink that leads into a loop",
+                                  "point the link at a .plan file, or remove it")
+                return
+            raise InputError(f"cannot read {shown}: {error.strerror or error}") from None
+        shown = self._add(path, data, [], project, real)
         self.program.roots.append(shown)
 
-    def _add(self, path: Path, data: bytes, chain: list[Path], project: Path) -> str:
-        real = path.resolve()
+    def _refuse_root(self, shown: str, code: str, message: str, hint: str) -> None:
+        """An input file that is not read: a diagnostic on it, and the run goes on."""
+        if shown in self.program.files:
+            return
+        diagnostic = Diagnostic(code, Severity.ERROR, message, ast.Span(shown, 1, 1, 1, 2), hint)
+        self.program.files[shown] = ParseResult(shown, "", None, [diagnostic])
+        self.program.roots.append(shown)
+
+    def _add(self, path: Path, data: bytes, chain: list[Path], project: Path, real: Path) -> str:
         if real in self.by_real_path:
             return self.by_real_path[real]
         shown = display_path(path)
@@ -147,8 +175,13 @@ class _Loader:
 
     def _use(self, use: ast.Use, directory: Path, chain: list[Path], project: Path) -> str | None:
         target = directory / use.path
-        real = target.resolve()
-        if not self.allow_outside and project not in real.parents:
+        try:
+            real = resolve(target)
+        except OSError:
+            self._report("F206", f"'{use.path}' is a symlink that leads into a loop", use.span,
+                         "point the link at a .plan file, or remove it")
+            return None
+        if not self.allow_outside and real != project and project not in real.parents:
             self._report("F204", f"'{use.path}' is outside the project directory {display_path(project)}",
                          use.span, "move the file into the project, or allow it with --allow-outside-uses")
             return None
@@ -161,12 +194,20 @@ class _Loader:
         if real in self.by_real_path:
             return self.by_real_path[real]
         try:
-            data = _read(target, self.max_bytes)
+            data = read_file(target, self.max_bytes)
+        except NotARegularFile as error:
+            self._report("F205", f"cannot use '{use.path}': {error.strerror}", use.span,
+                         "'use' names a .plan file, relative to the file that says 'use'")
+            return None
         except OSError as error:
+            if is_loop(error):
+                self._report("F206", f"'{use.path}' is a symlink that leads into a loop", use.span,
+                             "point the link at a .plan file, or remove it")
+                return None
             self._report("F201", f"cannot read used file '{use.path}': {error.strerror or error}", use.span,
                          "paths in 'use' are relative to the file that says 'use'")
             return None
-        return self._add(target, data, chain, project)
+        return self._add(target, data, chain, project, real)
 
     def _report(self, code: str, message: str, span: ast.Span, hint: str | None = None) -> None:
         self.program.diagnostics.append(Diagnostic(code, Severity.ERROR, message, span, hint))
@@ -204,7 +245,3 @@ class _Loader:
         self._report("F203", f"'{name}' is declared twice{scope}; first at {where}", node.span.head(),
                      "give one of them another name")
 
-
-def _read(path: Path, max_bytes: int) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read(max_bytes + 1)
