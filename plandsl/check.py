@@ -10,6 +10,8 @@ GitHub annotations.
 
 from __future__ import annotations
 
+import sys
+import types
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -153,3 +155,14 @@ def _check(paths, positions, options: CheckOptions, stdin: bytes | None) -> Chec
         options=options,
         model=model,
     )
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable as :func:`check`: ``plandsl.check`` names both (see plandsl/__init__.py)."""
+
+    def __call__(self, paths: list[str], positions: list[str] = (), options: CheckOptions | None = None,
+                 stdin: bytes | None = None) -> CheckResult:
+        return check(paths, positions, options, stdin)
+
+
+sys.modules[__name__].__class__ = _CallableModule
