@@ -96,6 +96,9 @@ class CheckResult:
     options: CheckOptions = field(default_factory=CheckOptions)
     #: The semantic model the run built (for documents); not part of any report.
     model: "Model | None" = field(default=None, repr=False, compare=False)
+    #: Names the files refer to but do not declare, each with a file of the same
+    #: directory that declares it (N301's hint); render and compare load those files.
+    declared_elsewhere: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def failed(self) -> bool:
@@ -129,7 +132,7 @@ def check(paths: list[str], positions: list[str] = (), options: CheckOptions | N
 def _check(paths, positions, options: CheckOptions, stdin: bytes | None) -> CheckResult:
     from plandsl.checker import check_plans
     from plandsl.files import expand_paths
-    from plandsl.loader import load
+    from plandsl.loader import DeclaredElsewhere, load
     from plandsl.model import build_model
     from plandsl.redlines import evaluate
     from plandsl.suppression import apply_suppressions
@@ -137,7 +140,8 @@ def _check(paths, positions, options: CheckOptions, stdin: bytes | None) -> Chec
     program = load(expand_paths(list(paths)) + expand_paths(list(positions)), stdin, options.max_bytes,
                    options.allow_outside_uses)
     trees = [result.tree for result in program.files.values() if result.tree is not None]
-    model = build_model(trees)
+    elsewhere = DeclaredElsewhere(program, options.max_bytes)
+    model = build_model(trees, elsewhere)
     diagnostics = list(program.all_diagnostics()) + model.diagnostics + check_plans(model)
     verdicts, spectrum, redline_diagnostics = evaluate(model, options.redline_severity)
     diagnostics += redline_diagnostics
@@ -154,6 +158,7 @@ def _check(paths, positions, options: CheckOptions, stdin: bytes | None) -> Chec
         spectrum=spectrum,
         options=options,
         model=model,
+        declared_elsewhere=dict(elsewhere.found),
     )
 
 

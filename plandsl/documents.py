@@ -37,8 +37,17 @@ class Document:
 
 def _checked(paths, positions, stdin=None, allow_outside_uses: bool = False,
              max_bytes: int = DEFAULT_MAX_BYTES) -> CheckResult:
+    """Check the files; when they refer to names declared in other .plan files of their
+    directories (N301), load those files too, as ``check DIR`` would, and check again."""
     options = CheckOptions(allow_outside_uses=allow_outside_uses, max_bytes=max_bytes)
+    context: list[str] = []
     result = check(list(paths), list(positions), options, stdin)
+    while result.failed:
+        more = sorted(set(result.declared_elsewhere.values()) - set(context))
+        if not more:
+            break  # each round adds files of the named files' directories: a few rounds at most
+        context += more
+        result = check(list(paths) + context, list(positions), options, stdin)
     if any(d.severity.value == "error" for d in result.diagnostics):
         raise DocumentError("cannot make the document: the input has errors", result)
     return result

@@ -36,6 +36,7 @@ from plandsl.diagnostics import Diagnostic, Severity
 from plandsl.errors import UserError
 from plandsl.inputs import NotARegularFile, is_loop, read_file, resolve
 from plandsl.inputs import display_path as _display_path
+from plandsl.inputs import quote_path
 from plandsl.parser import DEFAULT_MAX_BYTES, ParseResult, parse_bytes
 
 STDIN = "-"
@@ -53,6 +54,8 @@ class Program:
     roots: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     uses: dict[str, list[str]] = field(default_factory=dict)
+    #: The real path of each file read (shown path -> resolved path); not ``<stdin>``.
+    real_paths: dict[str, Path] = field(default_factory=dict)
 
     def closure(self, root: str) -> list[str]:
         """``root`` and every file it uses, directly or not, in load order."""
@@ -157,6 +160,7 @@ class _Loader:
             return self.by_real_path[real]
         shown = display_path(path)
         self.by_real_path[real] = shown
+        self.program.real_paths[shown] = real
         result = parse_bytes(data, shown, self.max_bytes)
         self.program.files[shown] = result
         self._follow_uses(shown, result, real.parent, chain + [real], project)
@@ -245,3 +249,55 @@ class _Loader:
         self._report("F203", f"'{name}' is declared twice{scope}; first at {where}", node.span.head(),
                      "give one of them another name")
 
+
+
+class DeclaredElsewhere:
+    """For a name that a loaded file refers to and no loaded file declares: a .plan file
+    in the same directory that declares it (the file that ``check DIR`` would load).
+
+    Called by the model for N301's hint, only on that error path; each directory is
+    read once, and only the files not loaded already. :attr:`found` keeps every hit
+    (name -> path of the declaring file), for ``render`` and ``compare`` to load them.
+    """
+
+    def __init__(self, program: Program, max_bytes: int = DEFAULT_MAX_BYTES):
+        self.program = program
+        self.max_bytes = max_bytes
+        self.loaded = set(program.real_paths.values())
+        self.directories: dict[Path, dict[str, Path]] = {}
+        self.found: dict[str, str] = {}
+
+    def __call__(self, name: str, file: str) -> str | None:
+        real = self.program.real_paths.get(file)
+        try:
+            directory = real.parent if real is not None else resolve(Path.cwd())
+        except OSError:
+            return None
+        declaring = self._declarations(directory).get(name)
+        if declaring is None:
+            return None
+        self.found[name] = str(declaring)
+        return quote_path(os.path.relpath(declaring, directory)).replace(os.sep, "/")
+
+    def _declarations(self, directory: Path) -> dict[str, Path]:
+        names = self.directories.get(directory)
+        if names is not None:
+            return names
+        names = self.directories[directory] = {}
+        try:
+            candidates = sorted(entry.path for entry in os.scandir(directory) if entry.name.endswith(".plan"))
+        except OSError:
+            return names
+        for candidate in candidates:
+            try:
+                real = resolve(candidate)
+                if real in self.loaded or real.parent != directory:
+                    continue  # loaded already, or a link that leads elsewhere
+                data = read_file(real, self.max_bytes)
+            except OSError:
+                continue
+            tree = parse_bytes(data, display_path(candidate), self.max_bytes).tree
+            for statement in tree.statements if tree is not None else ():
+                if isinstance(statement, (ast.Declaration, ast.Plan)):
+                    names.setdefault(statement.name, Path(candidate))
+        return names
