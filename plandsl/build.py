@@ -78,20 +78,29 @@ def build(project: str | os.PathLike, check_only: bool = False, progress=None) -
     from plandsl.loader import InputError
     from plandsl.render import RenderError
 
+    from plandsl.inputs import display_path, quote_path, read_file, resolve
+    from plandsl.parser import DEFAULT_MAX_BYTES
+
     project = Path(project)
+    shown = quote_path(project)
     try:
-        settings = tomllib.loads(project.read_text(encoding="utf-8"))
+        data = read_file(project, DEFAULT_MAX_BYTES)
+        if len(data) > DEFAULT_MAX_BYTES:
+            raise BuildError(f"{shown} is larger than {DEFAULT_MAX_BYTES // 2**20} MiB")
+        settings = tomllib.loads(data.decode("utf-8"))
+        base = resolve(project).parent
     except OSError as error:
-        raise BuildError(f"cannot read {project}: {error.strerror or error}") from None
+        raise BuildError(f"cannot read {shown}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise BuildError(f"{shown} is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
-        raise BuildError(f"{project} is not valid TOML: {error}") from None
+        raise BuildError(f"{shown} is not valid TOML: {error}") from None
     documents = settings.get("document", [])
     if not isinstance(documents, list) or not documents:
-        raise BuildError(f"{project} lists no [[document]]")
-    base = project.resolve().parent
+        raise BuildError(f"{shown} lists no [[document]]")
     made: list[tuple[Path, str]] = []
     for index, entry in enumerate(documents, 1):
-        where = f"{project}, document {index}"
+        where = f"{shown}, document {index}"
         _validate(entry, where)
         plans = [str(base / p) for p in entry["plans"]]
         positions = [str(base / p) for p in entry.get("positions", [])]
@@ -121,7 +130,7 @@ def build(project: str | os.PathLike, check_only: bool = False, progress=None) -
         except OSError:
             current = None
         if current != text:
-            report.stale.append(os.path.relpath(output))
+            report.stale.append(display_path(output))
             if not check_only:
                 output.parent.mkdir(parents=True, exist_ok=True)
                 write_atomic(output, text)

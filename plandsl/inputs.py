@@ -27,7 +27,7 @@ class NotARegularFile(OSError):
                 else "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
                 else "not a regular file")
         super().__init__(errno.EISDIR if stat.S_ISDIR(mode) else errno.EINVAL,
-                         f"it is {what}, not a .plan file" if what != "not a regular file" else
+                         f"it is {what}, not a regular file" if what != "not a regular file" else
                          "it is not a regular file", str(path))
         self.is_directory = stat.S_ISDIR(mode)
 
