@@ -177,13 +177,18 @@ def test_a_scan_does_not_quote_files_outside_the_project(tmp_path):
 
 
 def test_a_deep_tree_is_scanned_without_recursion(tmp_path):
-    deep = tmp_path
+    levels = [tmp_path]
     for _ in range(1100):  # deeper than Python's recursion limit
-        deep = deep / "d"
-        deep.mkdir()
-    (deep / "p.plan").write_text(WORLD)
-    done = run_cli("parse", ".", cwd=tmp_path)
-    assert done.returncode == 0 and "1 file checked" in done.stdout, done.stderr
+        levels.append(levels[-1] / "d")
+        levels[-1].mkdir()
+    (levels[-1] / "p.plan").write_text(WORLD)
+    try:
+        done = run_cli("parse", ".", cwd=tmp_path)
+        assert done.returncode == 0 and "1 file checked" in done.stdout, done.stderr
+    finally:  # shutil.rmtree (pytest's clean-up) recurses: remove the tree from the bottom
+        (levels[-1] / "p.plan").unlink()
+        for level in reversed(levels[1:]):
+            level.rmdir()
 
 
 # ---------------------------------------------------------------- --positions before the plans
