@@ -125,9 +125,10 @@ def build(project: str | os.PathLike, check_only: bool = False, progress=None) -
         made.append((output, document.text))
     report = BuildReport(total=len(made))
     for output, text in made:
-        try:
-            current = output.read_text(encoding="utf-8")
-        except OSError:
+        try:  # one byte more than the new text is enough to tell; a FIFO is never read
+            current = read_file(output, len(text.encode("utf-8")) * 2 + 2).decode("utf-8")
+            current = current.replace("\r\n", "\n").replace("\r", "\n")  # as read_text did
+        except (OSError, UnicodeDecodeError):
             current = None
         if current != text:
             report.stale.append(display_path(output))

@@ -251,3 +251,17 @@ def test_check_is_callable_from_the_package_top():
 def test_help_does_not_promise_documents_soon():
     done = run_cli("--help")
     assert "(soon)" not in done.stdout and "renders them as documents" in done.stdout
+
+
+def test_build_never_reads_a_fifo_in_place_of_a_document(tmp_path):
+    (tmp_path / "world.plan").write_text(WORLD)
+    (tmp_path / "gaza-20.plan").write_text(PLAN)
+    (tmp_path / "plandsl.toml").write_text('[[document]]\nplans = ["gaza-20.plan"]\noutput = "out.md"\n')
+    os.mkfifo(tmp_path / "out.md")
+    done = run("build", "--check", cwd=tmp_path, timeout=20)
+    assert done.returncode == 1 and b"stale out.md" in done.stderr
+    (tmp_path / "out.md").unlink()
+    (tmp_path / "out.md").mkdir()
+    done = run("build", cwd=tmp_path, timeout=20)
+    assert done.returncode == 2 and b"cannot write" in done.stderr and b"out.md" in done.stderr
+    assert b"Traceback" not in done.stderr
