@@ -11,6 +11,7 @@ import difflib
 import json
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 
 from plandsl.cli import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, Options
 from plandsl.diagnostics import Diagnostic, Severity, render_text, sort_diagnostics
@@ -139,6 +140,7 @@ def _counts(files: int, diagnostics: list[Diagnostic]) -> dict:
 def run_fmt(options: Options) -> int:
     """``plandsl fmt``: rewrite, check or diff the canonical layout of each file."""
     from plandsl.formatter import format_source
+    from plandsl.loader import refuse_input
     from plandsl.parser import decode
 
     paths = _inputs(options)
@@ -149,6 +151,11 @@ def run_fmt(options: Options) -> int:
     broken = 0
     for path in paths:
         shown = "<stdin>" if path == "-" else quote_path(path)
+        refused = None if path == "-" else refuse_input(Path(path), shown, False, None)
+        if refused is not None:  # a symlink loop, or a link out of the project: not read, not written
+            print_diagnostics([refused], {}, sys.stderr)
+            broken += 1
+            continue
         try:
             data = _read_stdin(options.max_bytes) if path == "-" else read_file(path, options.max_bytes)
         except OSError as error:

@@ -84,6 +84,25 @@ def display_path(path: Path) -> str:
     return _display_path(path)
 
 
+def refuse_input(path: Path, shown: str, allow_outside: bool, allow_option: str | None) -> Diagnostic | None:
+    """Why an input file (named, or found by a scan) is not read, or None: a symlink
+    loop (F206), or a symlink that leads out of the file's project directory (F204,
+    unless ``allow_outside``). Other problems are left to reading it."""
+    try:
+        real = resolve(path)
+    except OSError as error:
+        if not is_loop(error):
+            return None
+        return Diagnostic("F206", Severity.ERROR, f"{shown} is a symlink that leads into a loop",
+                          ast.Span(shown, 1, 1, 1, 2), "point the link at a .plan file, or remove it")
+    project = project_directory(path.parent)
+    if allow_outside or real == project or project in real.parents or not real.exists():
+        return None
+    allow = f", or allow it with {allow_option}" if allow_option else ""
+    return Diagnostic("F204", Severity.ERROR, f"{shown} leads outside the project directory {display_path(project)}",
+                      ast.Span(shown, 1, 1, 1, 2), f"name the file itself{allow}")
+
+
 def project_directory(start: Path) -> Path:
     """Where ``use`` may read: the nearest plandsl.toml's directory at or above ``start``;
     else the working directory, if ``start`` is inside it; else ``start`` itself."""
@@ -129,29 +148,23 @@ class _Loader:
 
     def load_root(self, path: Path) -> None:
         shown = display_path(path)
-        project = project_directory(path.parent)
         try:
-            real = resolve(path)
-            if not self.allow_outside and real != project and project not in real.parents and real.exists():
-                self._refuse_root(shown, "F204", f"{shown} leads outside the project directory "
-                                  f"{display_path(project)}", "name the file itself, or allow it with "
-                                  "--allow-outside-uses")
+            refused = refuse_input(path, shown, self.allow_outside, "--allow-outside-uses")
+            if refused is not None:
+                self._refuse_root(refused)
                 return
+            real = resolve(path)
             data = read_file(path, self.max_bytes)
         except OSError as error:
-            if is_loop(error):
-                self._refuse_root(shown, "F206", f"{shown} is a symlink that leads into a loop",
-                                  "point the link at a .plan file, or remove it")
-                return
             raise InputError(f"cannot read {shown}: {error.strerror or error}") from None
-        shown = self._add(path, data, [], project, real)
+        shown = self._add(path, data, [], project_directory(path.parent), real)
         self.program.roots.append(shown)
 
-    def _refuse_root(self, shown: str, code: str, message: str, hint: str) -> None:
+    def _refuse_root(self, diagnostic: Diagnostic) -> None:
         """An input file that is not read: a diagnostic on it, and the run goes on."""
+        shown = diagnostic.span.file
         if shown in self.program.files:
             return
-        diagnostic = Diagnostic(code, Severity.ERROR, message, ast.Span(shown, 1, 1, 1, 2), hint)
         self.program.files[shown] = ParseResult(shown, "", None, [diagnostic])
         self.program.roots.append(shown)
 

@@ -102,6 +102,8 @@ def test_a_symlink_loop_is_a_diagnostic_and_the_run_goes_on(tmp_path):
         assert done.returncode == 1 and "F206" in done.stdout, (args, done.stdout, done.stderr)
     done = run_cli("check", "uses.plan", cwd=tmp_path)
     assert "[F206]" in done.stdout and "[N301]" in done.stdout  # the rest of the file is still checked
+    formatted = run_cli("fmt", "--check", ".", cwd=tmp_path)
+    assert formatted.returncode == 1 and "[F206]" in formatted.stderr and "left unchanged" in formatted.stderr
 
 
 def test_a_symlink_loop_as_templates_or_project_is_a_one_line_error(tmp_path):
@@ -172,6 +174,9 @@ def test_a_scan_does_not_quote_files_outside_the_project(tmp_path):
         done = run_cli(*args, cwd=project)
         assert "TOP-SECRET" not in done.stdout + done.stderr, args
         assert done.returncode == 1 and "F204" in done.stdout, (args, done.stdout)
+    formatted = run_cli("fmt", "--diff", "plans/", cwd=project)  # neither quoted nor rewritten
+    assert "TOP-SECRET" not in formatted.stdout + formatted.stderr and "[F204]" in formatted.stderr
+    assert (project / "plans" / "passwd.plan").is_symlink()
     allowed = run_cli("check", "plans/", "--allow-outside-uses", cwd=project)
     assert "F204" not in allowed.stdout and "TOP-SECRET" in allowed.stdout  # allowed: read and parsed
 
