@@ -349,7 +349,8 @@ def run_build(options: Options) -> int:
         print(f"plandsl: {error}", file=sys.stderr)
         return error.exit_code
     except OSError as error:
-        return _fail(f"cannot write {quote_path(error.filename2 or error.filename or options.project)}: {error.strerror or error}")
+        where = quote_path(error.filename2 or error.filename or options.project)
+        return _fail(f"cannot write {where}: {error.strerror or error}")
     except _InternalError as error:
         return _fail(str(error))
     for path in report.stale:

@@ -54,7 +54,8 @@ class _InsideDirectoryLoader(BaseLoader):
             raise RenderError(f"template '{template}' is a symlink that leads into a loop") from None
         if path != self.root and self.root not in path.parents:
             if os.path.lexists(unresolved) or ".." in Path(template).parts or Path(template).is_absolute():
-                raise RenderError(f"template '{template}' leads outside the templates directory {quote_path(self.root)}")
+                raise RenderError(f"template '{template}' leads outside the templates directory "
+                                  f"{quote_path(self.root)}")
             raise TemplateNotFound(template)
         if not path.exists():
             raise TemplateNotFound(template)
