@@ -169,9 +169,9 @@ def build_argument_parser() -> argparse.ArgumentParser:
         commands, "render", "write one plan as a document (Markdown, HTML or JSON)",
         "Write a plan as a numbered document: a title block, the points in prose, bracketed\n"
         "alternatives, sources as footnotes; with --positions, an annex of red-line verdicts\n"
-        "and findings. Files with errors are not rendered (exit 1). Names the file uses but\n"
-        "does not declare are looked up in the other .plan files of its directory, which\n"
-        "are then loaded too, as 'check DIR' would.",
+        "and findings. Files with errors are not rendered (exit 1). When the file refers to\n"
+        "names that only other .plan files of its directory declare (a revision of a plan in\n"
+        "a file of its own), the whole directory is loaded, as 'check DIR' would.",
         ["plandsl render examples/ukraine-2025/us-28-point.plan --to md",
          "plandsl render plan.plan --positions positions.plan --to html -o plan.html",
          "plandsl render plan.plan --to json | jq .points"])
@@ -179,8 +179,8 @@ def build_argument_parser() -> argparse.ArgumentParser:
         commands, "compare", "put several plans side by side against every red line",
         "Compare plans: issues by plans, red-line verdicts by plans, what each revision\n"
         "changed, and where each plan sits between the parties' ideals. Each party's ideal\n"
-        "clauses get a column of their own. As for render, names a file needs are looked up\n"
-        "in the other .plan files of its directory.",
+        "clauses get a column of their own. As for render, when a file refers to names that\n"
+        "only other .plan files of its directory declare, the whole directory is loaded.",
         ["plandsl compare us-28-point.plan us-20-point.plan --positions russia.plan ukraine.plan",
          "plandsl compare plans/ --positions=positions/ --to html -o comparison.html"])
     for command in (render, compare):

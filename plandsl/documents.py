@@ -37,16 +37,16 @@ class Document:
 
 def _checked(paths, positions, stdin=None, allow_outside_uses: bool = False,
              max_bytes: int = DEFAULT_MAX_BYTES) -> CheckResult:
-    """Check the files; when they refer to names declared in other .plan files of their
-    directories (N301), load those files too, as ``check DIR`` would, and check again."""
+    """Check the files; when they refer to names declared only in other .plan files of
+    their directories (N301), check again with every .plan file of those directories, as
+    ``check DIR`` would: two runs at most, whatever the length of a chain of revisions."""
+    from plandsl.files import expand_paths
+
     options = CheckOptions(allow_outside_uses=allow_outside_uses, max_bytes=max_bytes)
-    context: list[str] = []
     result = check(list(paths), list(positions), options, stdin)
-    while result.failed:
-        more = sorted(set(result.declared_elsewhere.values()) - set(context))
-        if not more:
-            break  # each round adds files of the named files' directories: a few rounds at most
-        context += more
+    if result.failed and result.declared_elsewhere:
+        directories = sorted({os.path.dirname(path) or "." for path in result.declared_elsewhere.values()})
+        context = [path for path in expand_paths(directories) if path not in paths]
         result = check(list(paths) + context, list(positions), options, stdin)
     if any(d.severity.value == "error" for d in result.diagnostics):
         raise DocumentError("cannot make the document: the input has errors", result)

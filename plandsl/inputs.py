@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import sys
 from pathlib import Path
@@ -107,8 +108,8 @@ def _quote(text: str) -> str:
 _C_ESCAPES = {"\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v", "\f": "\\f", "\r": "\\r"}
 
 
-def _needs_quoting(text: str) -> bool:
-    return any(ord(char) < 0x20 or ord(char) == 0x7F or 0xD800 <= ord(char) <= 0xDFFF for char in text)
+#: Control characters, and the surrogates that stand for bytes that are not UTF-8.
+_needs_quoting = re.compile("[\x00-\x1f\x7f\ud800-\udfff]").search
 
 
 def quote_path(path: str | os.PathLike) -> str:

@@ -158,7 +158,8 @@ class _Loader:
         except OSError as error:
             raise InputError(f"cannot read {shown}: {error.strerror or error}") from None
         shown = self._add(path, data, [], project_directory(path.parent), real)
-        self.program.roots.append(shown)
+        if shown not in self.program.roots:  # one file named twice, by two spellings
+            self.program.roots.append(shown)
 
     def _refuse_root(self, diagnostic: Diagnostic) -> None:
         """An input file that is not read: a diagnostic on it, and the run goes on."""

@@ -238,6 +238,12 @@ def test_a_revision_in_its_own_file_renders_and_the_hint_names_the_file(tmp_path
     assert rendered.returncode == 0 and "# Gaza 21-point plan" in rendered.stdout, rendered.stderr
     compared = run_cli("compare", "gaza-21.plan", cwd=tmp_path)
     assert compared.returncode == 0, compared.stderr
+    # A chain of revisions, each in a file of its own, renders from its last link.
+    for number in range(22, 30):
+        (tmp_path / f"gaza-{number}.plan").write_text(REVISION.replace("21", str(number)).replace(
+            "gaza_20", f"gaza_{number - 1}"))
+    rendered = run_cli("render", "gaza-29.plan", cwd=tmp_path)
+    assert rendered.returncode == 0 and "# Gaza 29-point plan" in rendered.stdout, rendered.stderr
     # A name declared nowhere keeps its usual hint.
     (tmp_path / "gaza-21.plan").write_text(REVISION.replace("gaza_20", "gaza_19"))
     assert "it declares" not in run_cli("check", "gaza-21.plan", cwd=tmp_path).stdout
