@@ -332,7 +332,7 @@ def run_document(options: Options) -> int:
         try:
             write_atomic(options.output, document.text)
         except OSError as error:
-            return _fail(f"cannot write {options.output}: {error.strerror or error}")
+            return _fail(f"cannot write {quote_path(options.output)}: {error.strerror or error}")
     else:
         sys.stdout.write(document.text)
     return EXIT_OK

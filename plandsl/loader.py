@@ -84,7 +84,8 @@ def display_path(path: Path) -> str:
     return _display_path(path)
 
 
-def refuse_input(path: Path, shown: str, allow_outside: bool, allow_option: str | None) -> Diagnostic | None:
+def refuse_input(path: Path, shown: str, allow_outside: bool, allow_option: str | None,
+                 project: Path | None = None) -> Diagnostic | None:
     """Why an input file (named, or found by a scan) is not read, or None: a symlink
     loop (F206), or a symlink that leads out of the file's project directory (F204,
     unless ``allow_outside``). Other problems are left to reading it."""
@@ -95,7 +96,7 @@ def refuse_input(path: Path, shown: str, allow_outside: bool, allow_option: str 
             return None
         return Diagnostic("F206", Severity.ERROR, f"{shown} is a symlink that leads into a loop",
                           ast.Span(shown, 1, 1, 1, 2), "point the link at a .plan file, or remove it")
-    project = project_directory(path.parent)
+    project = project if project is not None else project_directory(path.parent)
     if allow_outside or real == project or project in real.parents or not real.exists():
         return None
     allow = f", or allow it with {allow_option}" if allow_option else ""
@@ -136,6 +137,7 @@ class _Loader:
         self.allow_outside = allow_outside
         self.program = Program()
         self.by_real_path: dict[Path, str] = {}
+        self.projects: dict[Path, Path] = {}  # directory of an input file -> its project directory
         # (name, span, first span) of duplicates reported, so that two inputs using
         # the same two files report them once.
         self.reported_duplicates: set[tuple] = set()
@@ -148,8 +150,11 @@ class _Loader:
 
     def load_root(self, path: Path) -> None:
         shown = display_path(path)
+        project = self.projects.get(path.parent)
+        if project is None:  # once per directory: a scan gives many files of one directory
+            project = self.projects[path.parent] = project_directory(path.parent)
         try:
-            refused = refuse_input(path, shown, self.allow_outside, "--allow-outside-uses")
+            refused = refuse_input(path, shown, self.allow_outside, "--allow-outside-uses", project)
             if refused is not None:
                 self._refuse_root(refused)
                 return
@@ -157,7 +162,7 @@ class _Loader:
             data = read_file(path, self.max_bytes)
         except OSError as error:
             raise InputError(f"cannot read {shown}: {error.strerror or error}") from None
-        shown = self._add(path, data, [], project_directory(path.parent), real)
+        shown = self._add(path, data, [], project, real)
         if shown not in self.program.roots:  # one file named twice, by two spellings
             self.program.roots.append(shown)
 
