@@ -27,6 +27,7 @@ from pathlib import Path
 
 from plandsl import files
 from plandsl.errors import UserError
+from plandsl.inputs import display_path, quote_path, read_file, resolve
 
 
 class BuildError(UserError):
@@ -85,20 +86,26 @@ def build(project: str | os.PathLike, check_only: bool = False, progress=None,
     from plandsl.loader import InputError
     from plandsl.render import RenderError
 
+    from plandsl.parser import DEFAULT_MAX_BYTES
+
     project = Path(project)
+    shown = quote_path(project)
     try:
-        settings = tomllib.loads(project.read_text(encoding="utf-8"))
+        data = read_file(project, DEFAULT_MAX_BYTES)
+        if len(data) > DEFAULT_MAX_BYTES:
+            raise BuildError(f"{shown} is larger than {DEFAULT_MAX_BYTES // 2**20} MiB")
+        settings = tomllib.loads(data.decode("utf-8"))
+        base = resolve(project).parent
     except OSError as error:
-        raise BuildError(f"cannot read {project}: {error.strerror or error}") from None
+        raise BuildError(f"cannot read {shown}: {error.strerror or error}") from None
     except UnicodeDecodeError:
-        raise BuildError(f"{project} is not valid TOML: it is not UTF-8") from None
+        raise BuildError(f"{shown} is not valid TOML: it is not UTF-8") from None
     except tomllib.TOMLDecodeError as error:
-        raise BuildError(f"{project} is not valid TOML: {error}") from None
+        raise BuildError(f"{shown} is not valid TOML: {error}") from None
     documents = settings.get("document", [])
     if not isinstance(documents, list) or not documents:
-        raise BuildError(f"{project} lists no [[document]]")
-    base = project.resolve().parent
-    specs = _documents(project, documents, base, allow_outside_project)
+        raise BuildError(f"{shown} lists no [[document]]")
+    specs = _documents(shown, documents, base, allow_outside_project)
     made: list[tuple[str, Path, bytes]] = []
     for index, spec in enumerate(specs, 1):
         entry, where = spec.entry, spec.where
@@ -122,7 +129,7 @@ def build(project: str | os.PathLike, check_only: bool = False, progress=None,
         made.append((where, spec.output, document.text.encode("utf-8")))
     report = BuildReport(total=len(made))
     stale = [(where, output, data) for where, output, data in made if _differs(output, data)]
-    report.stale = [os.path.relpath(output) for _, output, _ in stale]
+    report.stale = [display_path(output) for _, output, _ in stale]
     if not check_only:
         files.remove_stale_temporaries([os.path.realpath(output) for _, output, _ in made])
         if stale:
@@ -142,7 +149,7 @@ class _Document:
     output: Path
 
 
-def _documents(project: Path, documents: list, base: Path, allow_outside: bool) -> list[_Document]:
+def _documents(shown: str, documents: list, base: Path, allow_outside: bool) -> list[_Document]:
     """Each document's entry and paths, checked before any is made.
 
     Besides each key's type and value: every path inside the project (unless
@@ -151,7 +158,7 @@ def _documents(project: Path, documents: list, base: Path, allow_outside: bool) 
     """
     specs = []
     for index, entry in enumerate(documents, 1):
-        where = f"{project}, document {index}"
+        where = f"{shown}, document {index}"
         _validate(entry, where)
         inside = _Inside(base, where, allow_outside)
         specs.append(_Document(
@@ -214,13 +221,13 @@ def _write_all(stale: list[tuple[str, Path, bytes]]) -> None:
                 created.extend(_make_directories(output.parent))
                 pending.append(files.prepare(output, data))
             except OSError as error:
-                raise BuildError(f"{where}: cannot write {os.path.relpath(output)}: {error.strerror or error}") from None
+                raise BuildError(f"{where}: cannot write {display_path(output)}: {error.strerror or error}") from None
         with files.signals_held():
             for (where, output, _), item in zip(stale, pending):
                 try:
                     files.commit(item)
                 except OSError as error:
-                    raise BuildError(f"{where}: cannot write {os.path.relpath(output)}: "
+                    raise BuildError(f"{where}: cannot write {display_path(output)}: "
                                      f"{error.strerror or error}") from None
     except BaseException:
         for item in pending:

@@ -10,6 +10,8 @@ GitHub annotations.
 
 from __future__ import annotations
 
+import sys
+import types
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -94,6 +96,9 @@ class CheckResult:
     options: CheckOptions = field(default_factory=CheckOptions)
     #: The semantic model the run built (for documents); not part of any report.
     model: "Model | None" = field(default=None, repr=False, compare=False)
+    #: Names the files refer to but do not declare, each with a file of the same
+    #: directory that declares it (N301's hint); render and compare load those files.
+    declared_elsewhere: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def failed(self) -> bool:
@@ -127,7 +132,7 @@ def check(paths: list[str], positions: list[str] = (), options: CheckOptions | N
 def _check(paths, positions, options: CheckOptions, stdin: bytes | None) -> CheckResult:
     from plandsl.checker import check_plans
     from plandsl.files import expand_paths
-    from plandsl.loader import load
+    from plandsl.loader import DeclaredElsewhere, load
     from plandsl.model import build_model
     from plandsl.redlines import evaluate
     from plandsl.suppression import apply_suppressions
@@ -135,7 +140,8 @@ def _check(paths, positions, options: CheckOptions, stdin: bytes | None) -> Chec
     program = load(expand_paths(list(paths)) + expand_paths(list(positions)), stdin, options.max_bytes,
                    options.allow_outside_uses)
     trees = [result.tree for result in program.files.values() if result.tree is not None]
-    model = build_model(trees)
+    elsewhere = DeclaredElsewhere(program, options.max_bytes)
+    model = build_model(trees, elsewhere)
     diagnostics = list(program.all_diagnostics()) + model.diagnostics + check_plans(model)
     verdicts, spectrum, redline_diagnostics = evaluate(model, options.redline_severity)
     diagnostics += redline_diagnostics
@@ -153,4 +159,16 @@ def _check(paths, positions, options: CheckOptions, stdin: bytes | None) -> Chec
         spectrum=spectrum,
         options=options,
         model=model,
+        declared_elsewhere=dict(elsewhere.found),
     )
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable as :func:`check`: ``plandsl.check`` names both (see plandsl/__init__.py)."""
+
+    def __call__(self, paths: list[str], positions: list[str] = (), options: CheckOptions | None = None,
+                 stdin: bytes | None = None) -> CheckResult:
+        return check(paths, positions, options, stdin)
+
+
+sys.modules[__name__].__class__ = _CallableModule

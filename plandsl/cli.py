@@ -20,7 +20,7 @@ EXIT_ERROR = 2
 
 _DESCRIPTION = """\
 plandsl compiles .plan files: peace plans, armistices and treaties written as
-code. It checks them, formats them, and (soon) renders them as documents.
+code. It checks them, formats them, and renders them as documents.
 """
 
 _EPILOG = """\
@@ -76,13 +76,22 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
 
 
+#: The largest --max-file-size accepted, in MiB: far above any plan, still a size to allocate.
+MAX_FILE_SIZE_MIB = 4096
+
+
 def _positive_size(text: str) -> float:
+    """A number of MiB: finite, above 0 and at most MAX_FILE_SIZE_MIB ('inf', 'nan' and
+    '1e300' are refused here rather than failing later)."""
     try:
         size = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number of MiB") from None
-    if size <= 0:
-        raise argparse.ArgumentTypeError("the size must be above 0")
+    if not 0 < size <= MAX_FILE_SIZE_MIB:  # also false for nan
+        raise argparse.ArgumentTypeError(f"'{text}': the size is a number of MiB above 0 and at most "
+                                         f"{MAX_FILE_SIZE_MIB}")
+    if size * 1024 * 1024 < 1:
+        raise argparse.ArgumentTypeError(f"'{text}': the size must be at least one byte")
     return size
 
 
@@ -92,7 +101,11 @@ def _command(commands, name: str, summary: str, description: str, examples: list
         name, help=summary, description=description,
         epilog="examples:\n" + "".join(f"  {example}\n" for example in examples),
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    command.add_argument("paths", nargs="+", metavar="FILE", help="a .plan file, a directory, or - for stdin")
+    # Not required here: '--positions A B PLAN' takes every file after it, and the
+    # command then finds the plans among them (see main).
+    command.add_argument("paths", nargs="+" if name in ("parse", "fmt") else "*", metavar="FILE",
+                         help="a .plan file, a directory, or - for stdin")
+    command.set_defaults(command_parser=command)
     command.add_argument("--max-file-size", dest="max_file_size_mib", type=_positive_size, default=16.0,
                          metavar="MIB", help="refuse files larger than this (default: 16)")
     if name != "fmt":
@@ -142,7 +155,8 @@ def build_argument_parser() -> argparse.ArgumentParser:
          "plandsl check plans/ --error-on warning --redline-severity error"])
     check.add_argument("--positions", nargs="+", action="extend", default=[], metavar="FILE",
                        help="files or directories with the parties' positions (red lines and ideals); "
-                            "put them after the plans, or write --positions=FILE")
+                            "it takes every file after it, plans included when they come last: all are "
+                            "checked as one program")
     check.add_argument("--format", dest="output_format", choices=("text", "json", "sarif", "github"),
                        default="text",
                        help="text (default): diagnostics, red-line verdicts, spectrum, summary; json: one "
@@ -157,7 +171,9 @@ def build_argument_parser() -> argparse.ArgumentParser:
         commands, "render", "write one plan as a document (Markdown, HTML or JSON)",
         "Write a plan as a numbered document: a title block, the points in prose, bracketed\n"
         "alternatives, sources as footnotes; with --positions, an annex of red-line verdicts\n"
-        "and findings. Files with errors are not rendered (exit 1).",
+        "and findings. Files with errors are not rendered (exit 1). When the file refers to\n"
+        "names that only other .plan files of its directory declare (a revision of a plan in\n"
+        "a file of its own), the whole directory is loaded, as 'check DIR' would.",
         ["plandsl render examples/ukraine-2025/us-28-point.plan --to md",
          "plandsl render plan.plan --positions positions.plan --to html -o plan.html",
          "plandsl render plan.plan --to json | jq .points"])
@@ -165,13 +181,14 @@ def build_argument_parser() -> argparse.ArgumentParser:
         commands, "compare", "put several plans side by side against every red line",
         "Compare plans: issues by plans, red-line verdicts by plans, what each revision\n"
         "changed, and where each plan sits between the parties' ideals. Each party's ideal\n"
-        "clauses get a column of their own.",
+        "clauses get a column of their own. As for render, when a file refers to names that\n"
+        "only other .plan files of its directory declare, the whole directory is loaded.",
         ["plandsl compare us-28-point.plan us-20-point.plan --positions russia.plan ukraine.plan",
          "plandsl compare plans/ --positions=positions/ --to html -o comparison.html"])
     for command in (render, compare):
         command.add_argument("--positions", nargs="+", action="extend", default=[], metavar="FILE",
-                             help="files with the parties' positions; put them after the plans, or write "
-                                  "--positions=FILE")
+                             help="files with the parties' positions; when the plans come after them, "
+                                  "the plans are found among all the files")
         command.add_argument("--to", choices=("md", "html", "json") if command is render else ("md", "html"),
                              default="md", help="the document's format (default: md)")
         command.add_argument("-o", "--output", metavar="OUT",
@@ -237,6 +254,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
     options = Options(**{k: v for k, v in vars(arguments).items() if k in Options.__dataclass_fields__})
+    if options.command in ("check", "render", "compare") and not options.paths:
+        if not options.positions:
+            arguments.command_parser.error("the following arguments are required: FILE")
+        # '--positions FILE...' before the plans took them all: every file is read, and the
+        # plans are the ones these files declare.
+        options.paths, options.positions = options.positions, []
     previous = _interrupt_on_signals()
     try:
         if options.command == "parse":

@@ -119,6 +119,22 @@ _ALL = [
         good='use "world.plan";',
     ),
     Code(
+        "F205", "use-not-a-file", "A used file is a directory, a FIFO or a device", Severity.ERROR,
+        "'use' reads regular .plan files only. A directory, a FIFO (named pipe), a socket or a "
+        "device cannot be used: reading a FIFO would wait forever. Directory scans skip such "
+        "entries; named on the command line, they are an error (exit 2).",
+        bad='use ".";',
+        good='use "world.plan";',
+    ),
+    Code(
+        "F206", "symlink-loop", "A symlink that leads into a loop", Severity.ERROR,
+        "A used file, or a file named or found by a directory scan, is a symbolic link that "
+        "leads back to itself (directly, or through other links), so it names no file. The "
+        "file is skipped with this error; the other files are still checked.",
+        bad='use "loop.plan";  # loop.plan is a symlink to loop.plan',
+        good='use "world.plan";',
+    ),
+    Code(
         "F203", "duplicate-name", "A name declared twice", Severity.ERROR,
         "Every declaration, plan and red line within its positions has one name. "
         "Two declarations with the same name, in one file or across used files, "

@@ -11,11 +11,13 @@ import difflib
 import json
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 
 from plandsl.cli import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, Options
 from plandsl.diagnostics import Diagnostic, Severity, render_text, sort_diagnostics
 from plandsl.errors import UserError
 from plandsl.files import expand_paths, write_atomic
+from plandsl.inputs import quote_path, read_file
 
 
 class _InternalError(Exception):
@@ -53,8 +55,11 @@ def _inputs(options: Options) -> list[str] | None:
     return paths
 
 
-def _read_stdin() -> bytes:
-    return sys.stdin.buffer.read()
+def _read_stdin(max_bytes: int) -> bytes:
+    """Standard input, cut one byte past the limit (the parser then reports S107)."""
+    from plandsl.inputs import read_stdin
+
+    return read_stdin(max_bytes)
 
 
 def _summary(files: int, diagnostics: list[Diagnostic]) -> str:
@@ -93,10 +98,10 @@ def run_parse(options: Options) -> int:
 
     paths = _inputs(options)
     if paths is None:
-        return _fail("no .plan files found in " + ", ".join(options.paths))
-    stdin = _read_stdin() if "-" in paths else None
+        return _fail("no .plan files found in " + _named(options.paths))
+    stdin = _read_stdin(options.max_bytes) if "-" in paths else None
     try:
-        with _processing(", ".join(paths)):
+        with _processing(_named(paths)):
             program = load(paths, stdin, options.max_bytes, options.allow_outside_uses)
             diagnostics = sort_diagnostics(program.all_diagnostics())
             if options.output_format == "json":
@@ -135,20 +140,26 @@ def _counts(files: int, diagnostics: list[Diagnostic]) -> dict:
 def run_fmt(options: Options) -> int:
     """``plandsl fmt``: rewrite, check or diff the canonical layout of each file."""
     from plandsl.formatter import format_source
+    from plandsl.loader import refuse_input
     from plandsl.parser import decode
 
     paths = _inputs(options)
     if paths is None:
-        return _fail("no .plan files found in " + ", ".join(options.paths))
+        return _fail("no .plan files found in " + _named(options.paths))
     write = not (options.check or options.diff)
     changed: list[str] = []
     broken = 0
     for path in paths:
-        shown = "<stdin>" if path == "-" else path
+        shown = "<stdin>" if path == "-" else quote_path(path)
+        refused = None if path == "-" else refuse_input(Path(path), shown, False, None)
+        if refused is not None:  # a symlink loop, or a link out of the project: not read, not written
+            print_diagnostics([refused], {}, sys.stderr)
+            broken += 1
+            continue
         try:
-            data = _read_stdin() if path == "-" else _read_file(path, options.max_bytes)
+            data = _read_stdin(options.max_bytes) if path == "-" else read_file(path, options.max_bytes)
         except OSError as error:
-            return _fail(f"cannot read {path}: {error.strerror or error}")
+            return _fail(f"cannot read {shown}: {error.strerror or error}")
         if len(data) > options.max_bytes:
             from plandsl.parser import parse_bytes
 
@@ -187,7 +198,7 @@ def run_fmt(options: Options) -> int:
             try:
                 in_place = write_atomic(path, formatted, in_place_fallback=True)
             except OSError as error:
-                return _fail(f"cannot write {path}: {error.strerror or error}")
+                return _fail(f"cannot write {shown}: {error.strerror or error}")
             print(f"reformatted {shown}{_IN_PLACE if in_place else ''}", file=sys.stderr)
     files = len(paths)
     if not (len(paths) == 1 and paths[0] == "-" and write):
@@ -206,11 +217,6 @@ def run_fmt(options: Options) -> int:
 _IN_PLACE = " in place (its directory takes no new file, so the write was not atomic)"
 
 
-def _read_file(path: str, max_bytes: int) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read(max_bytes + 1)
-
-
 def _with_line_endings(formatted: str, original: str) -> str:
     """Keep Windows line endings in a file that used them."""
     first = original.find("\n")
@@ -226,7 +232,7 @@ def _with_line_endings(formatted: str, original: str) -> str:
 
 def _named(paths: list[str], most: int = 5) -> str:
     """The inputs as the user gave them, in a message short enough to read."""
-    shown = ", ".join(paths[:most])
+    shown = ", ".join(quote_path(path) for path in paths[:most])
     return shown + (f" and {len(paths) - most} more" if len(paths) > most else "")
 
 
@@ -242,15 +248,15 @@ def run_check(options: Options) -> int:
 
     paths = _inputs(options)
     if paths is None:
-        return _fail("no .plan files found in " + ", ".join(options.paths))
+        return _fail("no .plan files found in " + _named(options.paths))
     positions = expand_paths(options.positions)
     if options.positions and not positions:
-        return _fail("no .plan files found in " + ", ".join(options.positions))
+        return _fail("no .plan files found in " + _named(options.positions))
     check_options = CheckOptions(redline_severity=Severity(options.redline_severity),
                                  error_on=Severity(options.error_on), max_bytes=options.max_bytes,
                                  allow_outside_uses=options.allow_outside_uses)
     try:
-        stdin = _read_stdin() if "-" in paths or "-" in positions else None
+        stdin = _read_stdin(options.max_bytes) if "-" in paths or "-" in positions else None
         with _processing(_named(options.paths + options.positions)):
             result = check(paths, positions, check_options, stdin)
             report = render(result, options.output_format)
@@ -302,15 +308,16 @@ def run_document(options: Options) -> int:
     from plandsl.loader import InputError
     from plandsl.render import RenderError
 
-    stdin = _read_stdin() if "-" in options.paths else None
+    stdin = _read_stdin(options.max_bytes) if "-" in options.paths + options.positions else None
     try:
-        with _processing(", ".join(options.paths)):
+        with _processing(_named(options.paths)):
             if options.command == "render":
                 document = render_plan(options.paths, options.positions, options.to, options.plan,
-                                       options.templates, stdin, options.allow_outside_uses)
+                                       options.templates, stdin, options.allow_outside_uses, options.max_bytes)
             else:
                 document = render_comparison(options.paths, options.positions, options.to, options.templates,
-                                             allow_outside_uses=options.allow_outside_uses)
+                                             allow_outside_uses=options.allow_outside_uses, stdin=stdin,
+                                             max_bytes=options.max_bytes)
     except InputError as error:
         return _fail(str(error))
     except DocumentError as error:
@@ -328,9 +335,9 @@ def run_document(options: Options) -> int:
         try:
             in_place = write_atomic(options.output, document.text, in_place_fallback=True)
         except OSError as error:
-            return _fail(f"cannot write {options.output}: {error.strerror or error}")
+            return _fail(f"cannot write {quote_path(options.output)}: {error.strerror or error}")
         if in_place:
-            print(f"plandsl: wrote {options.output}{_IN_PLACE}", file=sys.stderr)
+            print(f"plandsl: wrote {quote_path(options.output)}{_IN_PLACE}", file=sys.stderr)
     else:
         sys.stdout.write(document.text)
     return EXIT_OK
@@ -341,16 +348,17 @@ def run_build(options: Options) -> int:
     from plandsl.build import BuildError, build
 
     try:
-        with _processing(options.project):
+        with _processing(quote_path(options.project)):
             report = build(options.project, check_only=options.check, progress=sys.stderr,
                            allow_outside_project=options.allow_outside_project)
     except BuildError as error:
         print(f"plandsl: {error}", file=sys.stderr)
         return error.exit_code
+    except OSError as error:
+        where = quote_path(error.filename2 or error.filename or options.project)
+        return _fail(f"cannot write {where}: {error.strerror or error}")
     except _InternalError as error:
         return _fail(str(error))
-    except OSError as error:
-        return _fail(f"cannot build {options.project}: {error.strerror or error}")
     for path in report.stale:
         print(f"{'stale' if options.check else 'wrote'} {path}", file=sys.stderr)
     if options.check and report.stale:

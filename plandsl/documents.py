@@ -14,6 +14,7 @@ from pathlib import Path
 from plandsl import ast
 from plandsl.check import CheckOptions, CheckResult, check
 from plandsl.errors import UserError
+from plandsl.parser import DEFAULT_MAX_BYTES
 
 
 class DocumentError(UserError):
@@ -34,8 +35,19 @@ class Document:
     result: CheckResult
 
 
-def _checked(paths, positions, stdin=None, allow_outside_uses: bool = False) -> CheckResult:
-    result = check(list(paths), list(positions), CheckOptions(allow_outside_uses=allow_outside_uses), stdin)
+def _checked(paths, positions, stdin=None, allow_outside_uses: bool = False,
+             max_bytes: int = DEFAULT_MAX_BYTES) -> CheckResult:
+    """Check the files; when they refer to names declared only in other .plan files of
+    their directories (N301), check again with every .plan file of those directories, as
+    ``check DIR`` would: two runs at most, whatever the length of a chain of revisions."""
+    from plandsl.files import expand_paths
+
+    options = CheckOptions(allow_outside_uses=allow_outside_uses, max_bytes=max_bytes)
+    result = check(list(paths), list(positions), options, stdin)
+    if result.failed and result.declared_elsewhere:
+        directories = sorted({os.path.dirname(path) or "." for path in result.declared_elsewhere.values()})
+        context = [path for path in expand_paths(directories) if path not in paths]
+        result = check(list(paths) + context, list(positions), options, stdin)
     if any(d.severity.value == "error" for d in result.diagnostics):
         raise DocumentError("cannot make the document: the input has errors", result)
     return result
@@ -53,12 +65,12 @@ def _plans_in(result: CheckResult, paths) -> list[ast.Plan]:
 
 def render_plan(paths, positions=(), to: str = "md", plan: str | None = None,
                 templates: str | os.PathLike | None = None, stdin: bytes | None = None,
-                allow_outside_uses: bool = False) -> Document:
+                allow_outside_uses: bool = False, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """One plan as a document; ``plan`` picks it by name when the files hold several."""
     from plandsl.render import render
     from plandsl.views import plan_view
 
-    result = _checked(paths, positions, stdin, allow_outside_uses)
+    result = _checked(paths, positions, stdin, allow_outside_uses, max_bytes)
     plans = _plans_in(result, paths)
     if plan is not None:
         plans = [p for p in plans if p.name == plan] or [p for p in result.model.plans.values() if p.name == plan]
@@ -72,13 +84,15 @@ def render_plan(paths, positions=(), to: str = "md", plan: str | None = None,
 
 
 def render_comparison(paths, positions=(), to: str = "md", templates: str | os.PathLike | None = None,
-                      ideals: bool = True, allow_outside_uses: bool = False) -> Document:
-    """The plans in ``paths`` side by side, with each party's ideals as a column of their own."""
+                      ideals: bool = True, allow_outside_uses: bool = False, stdin: bytes | None = None,
+                      max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """The plans in ``paths`` side by side, with each party's ideals as a column of their own.
+    ``-`` in ``paths`` reads ``stdin``."""
     from plandsl.redlines import evaluate
     from plandsl.render import render
     from plandsl.views import comparison_view
 
-    result = _checked(paths, positions, allow_outside_uses=allow_outside_uses)
+    result = _checked(paths, positions, stdin, allow_outside_uses, max_bytes)
     plans = _plans_in(result, paths)
     if not plans:
         raise DocumentError("the files hold no plan")

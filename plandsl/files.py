@@ -17,16 +17,19 @@ PLAN_SUFFIX = ".plan"
 
 
 def expand_paths(paths: list[str]) -> list[str]:
-    """Files as given; directories replaced by the ``*.plan`` files below them, sorted.
+    """Files as given; directories replaced by the ``*.plan`` files below them, sorted
+    (see :func:`plandsl.inputs.scan`: symlinked directories are not followed, FIFOs
+    and devices are skipped).
 
     ``-`` (standard input) passes through. Paths that do not exist pass through too,
     so that reading them reports the error.
     """
+    from plandsl.inputs import scan
+
     expanded: list[str] = []
     for path in paths:
         if path != "-" and os.path.isdir(path):
-            found = sorted(str(p) for p in Path(path).rglob(f"*{PLAN_SUFFIX}") if p.is_file())
-            expanded.extend(found)
+            expanded.extend(scan(path))
         else:
             expanded.append(path)
     seen: set[str] = set()

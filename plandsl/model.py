@@ -257,8 +257,12 @@ def amount_value(estimate: ast.Estimate | None) -> Decimal | None:
     return estimate.amount.value
 
 
-def build_model(files: list[ast.PlanFile]) -> Model:
-    """Index the declarations of ``files`` and resolve every name in them."""
+def build_model(files: list[ast.PlanFile], declared_elsewhere=None) -> Model:
+    """Index the declarations of ``files`` and resolve every name in them.
+
+    ``declared_elsewhere(name, file)``, when given, names a file not loaded that
+    declares ``name``, as ``file`` would ``use`` it (or None): N301's hint then says
+    to use it (see :class:`plandsl.loader.DeclaredElsewhere`)."""
     model = Model()
     for tree in files:
         for statement in tree.statements:
@@ -270,6 +274,7 @@ def build_model(files: list[ast.PlanFile]) -> Model:
                 model.positions.append(statement)
     _index(model)
     resolver = _Resolver(model)
+    resolver.declared_elsewhere = declared_elsewhere
     for tree in files:
         resolver.file(tree)
     resolver.report_unused(files)
@@ -298,6 +303,7 @@ class _Resolver:
     def __init__(self, model: Model):
         self.model = model
         self._names_of: dict[frozenset[str], list[str]] = {}
+        self.declared_elsewhere = None
 
     def report(self, code: str, severity: Severity, message: str, span: ast.Span, hint: str | None = None):
         self.model.diagnostics.append(Diagnostic(code, severity, message, span, hint))
@@ -319,6 +325,9 @@ class _Resolver:
         if kind is None:
             close = difflib.get_close_matches(ref.name, self.names_of(kinds), n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else f"declare it: {_declaration_example(kinds, ref.name)}"
+            elsewhere = self.declared_elsewhere and self.declared_elsewhere(ref.name, ref.span.file)
+            if elsewhere:
+                hint = f"use \"{elsewhere}\"; it declares '{ref.name}'"
             self.report("N301", Severity.ERROR, f"'{ref.name}' is not declared{where}", ref.span, hint)
             return
         self.model.used.add(ref.name)

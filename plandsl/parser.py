@@ -823,7 +823,10 @@ def parse_bytes(data: bytes, path: str = "<input>", max_bytes: int = DEFAULT_MAX
 
 
 def parse_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> ParseResult:
-    """Read and parse one file. I/O errors raise OSError: they are the caller's to report."""
-    with open(path, "rb") as handle:
-        data = handle.read(max_bytes + 1)
-    return parse_bytes(data, str(path), max_bytes)
+    """Read and parse one regular file (at most ``max_bytes``, else S107). I/O errors raise
+    OSError, and a FIFO, a directory or a device :class:`plandsl.inputs.NotARegularFile`:
+    they are the caller's to report. Spans name the file as :func:`plandsl.inputs.quote_path`
+    shows it."""
+    from plandsl.inputs import quote_path, read_file
+
+    return parse_bytes(read_file(path, max_bytes), quote_path(path), max_bytes)

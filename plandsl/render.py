@@ -19,9 +19,11 @@ from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, StrictUndefined, 
 from jinja2.sandbox import SandboxedEnvironment
 
 from plandsl.errors import UserError
+from plandsl.inputs import quote_path, read_file, resolve
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 KINDS = ("md", "html", "json")
+MAX_TEMPLATE_BYTES = 16 * 1024 * 1024
 
 
 class RenderError(UserError):
@@ -36,20 +38,37 @@ class _InsideDirectoryLoader(BaseLoader):
     """
 
     def __init__(self, directory: str | os.PathLike):
-        self.root = Path(directory).resolve()
+        shown = quote_path(directory)
+        try:
+            self.root = resolve(directory)
+        except OSError:
+            raise RenderError(f"the templates directory {shown} is a symlink that leads into a loop") from None
         if not self.root.is_dir():
-            raise RenderError(f"the templates directory {directory} does not exist")
+            raise RenderError(f"the templates directory {shown} does not exist")
 
     def get_source(self, environment, template):
         unresolved = self.root / template
-        path = unresolved.resolve()
+        try:
+            path = resolve(unresolved)
+        except OSError:
+            raise RenderError(f"template '{template}' is a symlink that leads into a loop") from None
         if path != self.root and self.root not in path.parents:
             if os.path.lexists(unresolved) or ".." in Path(template).parts or Path(template).is_absolute():
-                raise RenderError(f"template '{template}' leads outside the templates directory {self.root}")
+                raise RenderError(f"template '{template}' leads outside the templates directory "
+                                  f"{quote_path(self.root)}")
             raise TemplateNotFound(template)
-        if not path.is_file():
+        if not path.exists():
             raise TemplateNotFound(template)
-        source = path.read_text(encoding="utf-8")
+        try:  # only a regular file, and no larger than a plan may be: a FIFO would block
+            data = read_file(path, MAX_TEMPLATE_BYTES)
+        except OSError as error:
+            raise RenderError(f"cannot read template '{template}': {error.strerror or error}") from None
+        if len(data) > MAX_TEMPLATE_BYTES:
+            raise RenderError(f"template '{template}' is larger than {MAX_TEMPLATE_BYTES // 2**20} MiB")
+        try:
+            source = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise RenderError(f"template '{template}' is not UTF-8 text") from None
         mtime = path.stat().st_mtime
         return source, str(path), lambda: path.exists() and path.stat().st_mtime == mtime
 

@@ -97,9 +97,33 @@ def test_f203_duplicate_names(tmp_path):
     assert "F203" not in codes_of(load([fine]).all_diagnostics())
 
 
+def test_f205_used_file_not_a_regular_file(tmp_path):
+    import os
+
+    write(tmp_path, "world.plan", 'state a;\n')
+    os.mkfifo(tmp_path / "pipe.plan")
+    dot = write(tmp_path, "dot.plan", 'use ".";\n')
+    fifo = write(tmp_path, "fifo.plan", 'use "pipe.plan";\n')
+    good = write(tmp_path, "good.plan", 'use "world.plan";\n')
+    for path in (dot, fifo):  # a FIFO would block the run; '.' is the project, not outside it
+        found = codes_of(load([path]).all_diagnostics())
+        assert "F205" in found and "F204" not in found, (path, found)
+    assert "F205" not in codes_of(load([good]).all_diagnostics())
+
+
+def test_f206_symlink_loop(tmp_path):
+    (tmp_path / "loop.plan").symlink_to("loop.plan")
+    write(tmp_path, "world.plan", 'state a;\n')
+    bad = write(tmp_path, "bad.plan", 'use "loop.plan";\n')
+    good = write(tmp_path, "good.plan", 'use "world.plan";\n')
+    assert "F206" in codes_of(load([bad]).all_diagnostics())
+    assert "F206" in codes_of(load([str(tmp_path / "loop.plan"), good]).all_diagnostics())
+    assert "F206" not in codes_of(load([good]).all_diagnostics())
+
+
 def test_every_syntax_and_file_code_is_tested_here():
     # The checker's codes (N, C, R, X) are tested from their registry examples in test_rules.py.
-    tested = set(PARSE_CASES) | {"S107", "S108", "F201", "F202", "F203", "F204"}
+    tested = set(PARSE_CASES) | {"S107", "S108", "F201", "F202", "F203", "F204", "F205", "F206"}
     assert tested == {code for code in CODES if code[0] in "SF"}
 
 
