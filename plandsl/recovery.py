@@ -307,21 +307,30 @@ def _describe_terminal(name: str, lark: Lark) -> str:
     return name.lower().replace("_", " ")
 
 
+#: A token's text in a message is cut to this many characters: a message stays one
+#: readable line, and its cost does not grow with the token (the excerpt shows it whole).
+MAX_QUOTED = 40
+
+
+def _quoted(value: str) -> str:
+    return value if len(value) <= MAX_QUOTED else value[:MAX_QUOTED] + "..."
+
+
 def _describe_token(token: Token) -> str:
     """A token as a user would name it: "name 'x'", "'shall'", "number 5", "end of file"."""
     if token.type == "$END":
         return "end of file"
     if token.type == "NAME":
-        return f"name '{token.value}'"
+        return f"name '{_quoted(token.value)}'"
     if token.type == "STRING":
         return "quoted text"
     if token.type in ("INT", "NUMBER"):
-        return f"number {token.value}"
+        return f"number {_quoted(token.value)}"
     if token.type in ("FRACTION", "FRACTION_WORD"):
-        return f"fraction {token.value}"
+        return f"fraction {_quoted(token.value)}"
     if token.type == "DATE_VALUE":
         return f"date {token.value}"
-    return f"'{token.value}'"
+    return f"'{_quoted(token.value)}'"
 
 
 def _expected_phrase(expected: set[str], lark: Lark) -> str:
@@ -337,15 +346,26 @@ def _expected_phrase(expected: set[str], lark: Lark) -> str:
     return words[0] if words else "nothing more"
 
 
+#: Words longer than this get no did-you-mean: no keyword is near them, and the
+#: edit distance would cost time in proportion to their length.
+MAX_SUGGESTED_WORD = 40
+
+
 def _keyword_suggestion(word: str, expected: set[str], lark: Lark) -> str | None:
     """The expected keyword nearest to ``word`` by edit distance, if it is near enough."""
+    if len(word) > MAX_SUGGESTED_WORD:
+        return None
     keywords = sorted(lark.get_terminal(name).pattern.value for name in expected
                       if name not in _TERMINAL_WORDS and lark.get_terminal(name).pattern.type == "str")
     word = word.lower()
     best = None
     for keyword in keywords:
+        limit = max(1, len(keyword) // 3)
+        # Each edit changes the length by one at most: a longer gap is never near.
+        if abs(len(word) - len(keyword)) > limit:
+            continue
         distance = _edit_distance(word, keyword)
-        if distance <= max(1, len(keyword) // 3):
+        if distance <= limit:
             key = (distance, -difflib.SequenceMatcher(None, word, keyword).ratio())
             if best is None or key < best[0]:
                 best = (key, keyword)
