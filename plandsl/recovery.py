@@ -330,7 +330,7 @@ class Recovery:
             last = parser.parser_state.value_stack[-1] if parser.parser_state.value_stack else None
             if isinstance(last, Token) and last.type == "POINT":
                 hint = hint or "points are numbered: point 1 { ... }"
-            elif isinstance(last, Token) and last.type in _BEFORE_AMOUNT:
+            elif isinstance(last, Token) and last.type in _BEFORE_AMOUNT and token.value.lower() not in _NUMBER_WORDS:
                 hint = hint or f"put the number first: 30 {_quoted(token.value)}"
         form = _action_form(parser)
         if form:
@@ -373,32 +373,32 @@ class Recovery:
 
 # How each action is written, for hints on an action written wrong.
 _ACTION_FORMS = {
-    "CEDE": "cede REGIONS to PARTY [de facto | de jure] [recognised by PARTIES]",
-    "RECOGNISE": "recognise REGIONS [as part of PARTY] [de facto | de jure]",
-    "RECOGNIZE": "recognize REGIONS [as part of PARTY] [de facto | de jure]",
-    "FREEZE": "freeze line of contact [in REGIONS]",
-    "WITHDRAW": "withdraw from REGIONS [to 15 km]",
-    "ESTABLISH": "establish demilitarised zone in REGIONS [depth 10 km] (or buffer zone)",
+    "CEDE": "cede donetsk to russia [de facto | de jure] [recognised by usa]",
+    "RECOGNISE": "recognise crimea [as part of russia] [de facto | de jure]",
+    "RECOGNIZE": "recognize crimea [as part of russia] [de facto | de jure]",
+    "FREEZE": "freeze line of contact [in zaporizhzhia]",
+    "WITHDRAW": "withdraw from donbas [to 15 km]",
+    "ESTABLISH": "establish demilitarised zone in donbas [depth 10 km] (or buffer zone)",
     "EXCEED": "exceed 600,000 personnel, exceed one-tenth of strength, or exceed 80,000 personnel (one-tenth)",
-    "POSSESS": "possess WEAPONS [with range more than 30 km]",
-    "DEPLOY": "deploy WEAPONS [in REGIONS] [with range more than 30 km]",
-    "JOIN": "join ALLIANCE",
-    "ADMIT": "admit PARTIES",
-    "STATION": "station troops in REGIONS",
-    "UNITE": "unite with PARTY",
-    "ALLOCATE": "allocate [100 billion USD (about one-third) of] POOL to FUND",
-    "RECEIVE": "receive 50% of profits from FUND",
-    "LIFT": "lift [all] sanctions on PARTIES",
-    "EASE": "ease [all] sanctions on PARTIES",
-    "IMPOSE": "impose [all] sanctions on PARTIES",
-    "REINSTATE": "reinstate [all] sanctions on PARTIES",
-    "PHASE": "phase out [all] sanctions on PARTIES",
+    "POSSESS": "possess missiles [with range more than 30 km]",
+    "DEPLOY": "deploy missiles [in poland] [with range more than 30 km]",
+    "JOIN": "join nato",
+    "ADMIT": "admit ukraine",
+    "STATION": "station troops in ukraine",
+    "UNITE": "unite with belarus",
+    "ALLOCATE": "allocate [100 billion USD (about one-third) of] frozen_assets to rebuild_fund",
+    "RECEIVE": "receive 50% of profits from rebuild_fund",
+    "LIFT": "lift [all] sanctions on russia",
+    "EASE": "ease [all] sanctions on russia",
+    "IMPOSE": "impose [all] sanctions on russia",
+    "REINSTATE": "reinstate [all] sanctions on russia",
+    "PHASE": "phase out [all] sanctions on russia",
     "CEASE": "cease fire",
-    "GUARANTEE": "guarantee security of PARTY [strength full | partial | nominal] [void if CONDITION]",
-    "GRANT": 'grant amnesty ["who"]',
-    "EXCHANGE": 'exchange prisoners ["which"]',
-    "HOLD": "hold elections [in REGIONS]",
-    "PROVISION": 'provision "free text" [tags a, b]',
+    "GUARANTEE": "guarantee security of ukraine [strength full | partial | nominal] [void if russia attacks ukraine]",
+    "GRANT": 'grant amnesty ["combatants"]',
+    "EXCHANGE": 'exchange prisoners ["all for all"]',
+    "HOLD": "hold elections [in ukraine]",
+    "PROVISION": 'provision "free text" [tags governance]',
 }
 _ACTION_LIST = ("cede, recognise, freeze line of contact, withdraw from, establish ... zone, exceed, possess, "
                 "deploy, join, admit, station troops, unite with, allocate, receive, lift/ease/impose/reinstate/"
@@ -431,19 +431,20 @@ _SCALE_LETTERS = {"k": "thousand", "m": "million", "mn": "million", "mm": "milli
 _PLURAL_SCALES = {"thousands": "thousand", "millions": "million", "billions": "billion", "trillions": "trillion"}
 # Statements that live inside one kind of block: keyword -> (the block, an example).
 _BELONGS_IN = {
-    "POINT": ("a plan", 'plan NAME "Title" { point 1 { ... } }'),
-    "POINTS": ("a plan", 'plan NAME "Title" { points 5 to 28 unknown; }'),
-    "OPTION": ("a point", "point 1 { option a proposed by PARTY { ... } }"),
+    "POINT": ("a plan", 'plan p "Title" { point 1 { ... } }'),
+    "POINTS": ("a plan", 'plan p "Title" { points 5 to 28 unknown; }'),
+    "OPTION": ("a point", "point 1 { option a proposed by usa { ... } }"),
     "UNKNOWN": ("a point or a plan", 'point 1 { unknown "what is not known"; }'),
-    "REDLINE": ("positions", 'positions PARTY { redline NAME "Title" { ... } }'),
-    "IDEAL": ("positions", "positions PARTY { ideal CLAUSE; }"),
-    "FLEXIBLE": ("positions", "positions PARTY { flexible on NAMES; }"),
-    "REQUIRE": ("a redline", 'redline NAME "Title" { require PARTY holds REGION; }'),
-    "FORBID": ("a redline", 'redline NAME "Title" { forbid PARTY shall join ALLIANCE; }'),
+    "REDLINE": ("positions", 'positions russia { redline r "Title" { ... } }'),
+    "IDEAL": ("positions", "positions russia { ideal ukraine shall never join nato; }"),
+    "FLEXIBLE": ("positions", "positions russia { flexible on frozen_assets; }"),
+    "REQUIRE": ("a redline", 'redline r "Title" { require russia holds donbas; }'),
+    "FORBID": ("a redline", 'redline r "Title" { forbid ukraine shall join nato; }'),
 }
 # Keywords an amount follows: 'within days' lacks its number.
 _BEFORE_AMOUNT = frozenset({"WITHIN", "TO", "DEPTH", "EXCEED", "STRENGTH", "AMOUNT", "RANGE", "THAN", "LEAST",
                             "MOST", "ABOUT", "ALLOCATE", "RECEIVE"})
+_NUMBER_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
 _SLASHED_DATE = re.compile(r"(\d{1,4})/(\d{1,2})/(\d{1,4})")
@@ -496,7 +497,7 @@ class _Context:
             return None
         hint = f"write it as: {form}"
         if form.startswith("deploy") and previous.value == "in":
-            hint += "; for a force itself: station troops in REGIONS"
+            hint += "; for a force itself: station troops in gaza"
         return (f"'{previous.value}' cannot come here: a name is missing before it", hint, previous)
 
     def _modality(self):
@@ -507,7 +508,7 @@ class _Context:
                 "write shall, shall not, shall never, may or may not: ukraine shall not join nato;", self.token)
 
     def _action(self):
-        word = self._word()
+        word = self.token.value if self.token.type == "NAME" else None
         if word is None or len(self.expected & _ACTION_FORMS.keys()) < 5:
             return None
         following = self._next_word()
@@ -521,7 +522,7 @@ class _Context:
             hint = f"did you mean '{suggestion}'?{usage}"
         else:
             hint = f"the actions are {_ACTION_LIST}"
-        return f"'{word}' is not an action of the language", hint, self.token
+        return f"'{_quoted(word)}' is not an action of the language", hint, self.token
 
     def _next_word(self) -> str | None:
         found = _NEXT.match(self.text, self.token.end_pos)
@@ -572,7 +573,7 @@ class _Context:
         if previous.type != "NAME" and previous.value.isalpha():
             rest = self.text[self.token.end_pos:_statement_end(self.text, self.token.end_pos)].strip()
             return (f"no ':' after '{previous.value}': properties are written without one",
-                    f"write {previous.value} {_quoted(rest) or 'VALUE'};", self.token)
+                    f"write {previous.value} {_quoted(rest) or '...'};", self.token)
         return None
 
     def _trailing_comma(self):
@@ -613,10 +614,11 @@ class _Context:
 
     def _out_of_place(self):
         """'point' outside a plan, 'redline' outside positions."""
-        if self.token.type not in _BELONGS_IN:
+        # Only where a statement starts: mid-statement, the usual message says more.
+        if self.token.type not in _BELONGS_IN or not self.expected & {"RBRACE", "$END"}:
             return None
         where, example = _BELONGS_IN[self.token.type]
-        return f"'{self.token.value}' goes inside {where}", f"write it there: {example}", self.token
+        return f"'{self.token.value}' goes directly inside {where}", f"write it there: {example}", self.token
 
     def _clause_outside_point(self):
         if self.token.type != "NAME" or not self.expected & {"POINT", "PLAN"} or "SHALL" in self.expected:
