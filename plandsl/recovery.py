@@ -277,6 +277,9 @@ class Recovery:
         kinds = self._next_kinds(token.end_pos)
         return not kinds or any(_accepts(states, stack, ["SEMI", token.type, kind], parser) for kind in kinds)
 
+    def _next_word_after(self, token: Token) -> str | None:
+        return _NEXT.match(self.text, token.end_pos).group(1)
+
     def _next_kinds(self, pos: int) -> set[str]:
         """The terminal kinds the text from ``pos`` could start with (empty: cannot tell)."""
         found = _NEXT.match(self.text, pos)
@@ -330,11 +333,23 @@ class Recovery:
             last = parser.parser_state.value_stack[-1] if parser.parser_state.value_stack else None
             if isinstance(last, Token) and last.type == "POINT":
                 hint = hint or "points are numbered: point 1 { ... }"
-            elif isinstance(last, Token) and last.type in _BEFORE_AMOUNT and token.value.lower() not in _NUMBER_WORDS:
+            elif isinstance(last, Token) and last.type in _BEFORE_AMOUNT and token.value.lower() not in _NUMBER_WORDS | _TENS:
                 hint = hint or f"put the number first: 30 {_quoted(token.value)}"
         form = _action_form(parser)
         if form:
             hint = hint or f"write it as: {form}"
+        previous = parser.parser_state.value_stack[-1] if parser.parser_state.value_stack else None
+        if isinstance(previous, Token) and token.type == "NAME":
+            if previous.type == "NAME" and "COMMA" in expected:
+                hint = hint or f"separate names with ',': {previous.value}, {_quoted(token.value)}"
+            keywords = [t for t in expected if t not in _TERMINAL_WORDS]
+            if len(expected) == 1 and keywords and previous.type != "NAME":
+                word = self.lark.get_terminal(keywords[0]).pattern.value
+                hint = hint or f"write {previous.value} {word} {_quoted(token.value)}"
+            if token.value in ("after", "from", "since", "following") and "OF" in expected:
+                hint = hint or f"write 'of': within 30 days of {self._next_word_after(token) or 'signing'}"
+        if expected == {"LBRACE"}:
+            hint = hint or "add its block: { ... }"
         end_line = token.end_line or token.line
         end_column = token.end_column or token.column + len(token.value)
         self.report("S101", f"unexpected {_describe_token(token)}: expected {wanted}",
@@ -444,9 +459,15 @@ _BELONGS_IN = {
 # Keywords an amount follows: 'within days' lacks its number.
 _BEFORE_AMOUNT = frozenset({"WITHIN", "TO", "DEPTH", "EXCEED", "STRENGTH", "AMOUNT", "RANGE", "THAN", "LEAST",
                             "MOST", "ABOUT", "ALLOCATE", "RECEIVE"})
-_NUMBER_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
+_NUMBER_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                           "eleven", "twelve", "hundred", "thousand", "million", "billion", "half"})
+_TENS = frozenset({"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"})
+_DENOMINATORS = frozenset({"half", "halve", "third", "quarter", "fifth", "sixth", "seventh", "eighth", "ninth",
+                           "tenth"})
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
+_MONTH_NUMBERS = {**{name.lower(): i for i, name in enumerate(_MONTHS, 1)},
+                  **{name[:3].lower(): i for i, name in enumerate(_MONTHS, 1)}, "sept": 9}
 _SLASHED_DATE = re.compile(r"(\d{1,4})/(\d{1,2})/(\d{1,4})")
 _CLAUSE_AHEAD = re.compile(r"[^;{}\n]{0,200}?\b(shall|may)\b")
 _NEXT = re.compile(r"(?:\s|#[^\n]*)*(?:([^\W\d]\w*)|(.))?", re.S)
@@ -475,7 +496,9 @@ class _Context:
 
     def explain(self) -> tuple[str, str | None, Token] | None:
         """(message, hint, the token to underline), or None for the usual message."""
-        for rule in (self._keyword_as_name, self._modality, self._action, self._number_with_letter,
+        for rule in (self._keyword_as_name, self._modality, self._action, self._not_an_action,
+                     self._number_with_letter, self._decimal_comma, self._number_word, self._month_name,
+                     self._and_between_subjects,
                      self._per_cent, self._percent_first, self._colon, self._trailing_comma,
                      self._semicolon_after_block, self._slashed_date, self._out_of_place, self._clause_outside_point,
                      self._number_after_in):
@@ -523,6 +546,62 @@ class _Context:
         else:
             hint = f"the actions are {_ACTION_LIST}"
         return f"'{_quoted(word)}' is not an action of the language", hint, self.token
+
+    def _not_an_action(self):
+        """'shall not never join': a keyword where the action goes."""
+        if self.token.type == "NAME" or len(self.expected & _ACTION_FORMS.keys()) < 5:
+            return None
+        hint = (f"one modality is enough: shall, shall not, shall never, may or may not"
+                if self.token.type in ("NOT", "NEVER", "SHALL", "MAY") else f"the actions are {_ACTION_LIST}")
+        return f"unexpected {_describe_token(self.token)}: an action goes here", hint, self.token
+
+    def _decimal_comma(self):
+        """'1,5 million': a decimal comma."""
+        previous = self.previous()
+        if self.token.type != "COMMA" or previous is None or previous.type != "INT":
+            return None
+        found = re.match(r"\d+,(\d{1,2}|\d{4,})(?!\d)", self.text[previous.start_pos:previous.start_pos + 40])
+        if found is None:
+            return None
+        at = Token("NUMBER", found.group(), previous.start_pos, previous.line, previous.column,
+                   previous.line, previous.column + len(found.group()), previous.start_pos + len(found.group()))
+        return (f"'{found.group()}' is not a number the language reads",
+                f"write decimals with a point: {found.group().replace(',', '.')}", at)
+
+    def _number_word(self):
+        """'twenty thousand', 'one tenth': numbers in words."""
+        word = self._word()
+        if word is None or not self.expected & {"INT", "NUMBER", "FRACTION_WORD"}:
+            return None
+        following = self._next_word()
+        if word.lower() in _NUMBER_WORDS and following and following.lower().rstrip("s") in _DENOMINATORS:
+            return ("a fraction in words is written with a hyphen",
+                    f"write {word}-{following}", self.token)
+        if word.lower() in _NUMBER_WORDS or word.lower() in _TENS:
+            return f"'{word}' is a number in words", "write numbers in digits: 20 thousand personnel, 50%", self.token
+        return None
+
+    def _month_name(self):
+        """'by June 2026': a date in words."""
+        word = self._word()
+        if word is None or "DATE_VALUE" not in self.expected:
+            return None
+        month = _MONTH_NUMBERS.get(word.lower().rstrip("."))
+        if month is None:
+            return None
+        year = re.match(r"\s+(\d{4})\b", self.text[self.token.end_pos:self.token.end_pos + 20])
+        example = f"{year.group(1)}-{month:02d}" if year else f"2026-{month:02d}"
+        return ("dates are written in digits, year first", f"write {example} (or {example}-01 for a day)", self.token)
+
+    def _and_between_subjects(self):
+        """'ukraine and russia shall ...': subjects are a list with commas."""
+        previous = self.previous()
+        if (self.token.value != "and" or "COMMA" not in self.expected or "SHALL" not in self.expected
+                or previous is None or previous.type != "NAME"):
+            return None
+        following = self._next_word() or "russia"
+        return ("the parties of a clause are listed with ',', not 'and'",
+                f"write {previous.value}, {following} shall ...", self.token)
 
     def _next_word(self) -> str | None:
         found = _NEXT.match(self.text, self.token.end_pos)
