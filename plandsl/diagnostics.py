@@ -133,6 +133,7 @@ def _window(line: str, length: int, start: int) -> tuple[int, str]:
     first = 0 if length <= _MAX_SHOWN else max(0, min(start - _LEAD, length - _MAX_SHOWN))
     last = min(first + _MAX_SHOWN, length)
     # Tabs count as one column, as they do in the span.
-    shown = "".join(" " if ch == "\t" else ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}"
-                    for ch in line[first:last])
+    shown = line[first:last].replace("\t", " ")
+    if not shown.isprintable():
+        shown = "".join(ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in shown)
     return first, ("... " if first else "") + shown + (" ..." if last < length else "")
