@@ -199,6 +199,8 @@ class Recovery:
 
         if self._lower_case_keyword(parser, token, states):
             return True
+        if self._close_before(parser, token, states, expected) or self._close_before_name(parser, token, states):
+            return True
         if self._repair(parser, token, states, expected):
             return True
         self._report_unexpected(parser, token, expected)
@@ -243,6 +245,8 @@ class Recovery:
         if token.type == "$END" and "RBRACE" in expected:
             opened = _open_blocks(parser.parser_state)
             where = opened[0] if opened else "a block"
+            if len(opened) > 4:  # a message stays one line, however deep the nesting
+                opened[3:] = [f"{len(opened) - 3} more"]
             if len(opened) > 1:
                 where += " and " + ", ".join(opened[1:])
             self.report("S105", f"the file ends before the '}}' that closes {where}",
@@ -266,6 +270,53 @@ class Recovery:
                         f"write '{token.value.lower()}'")
         self.capitals_line = token.line
         parser.feed_token(Token.new_borrow_pos(keyword, token.value.lower(), token))
+        return True
+
+    def _close_before_name(self, parser, token: Token, states) -> bool:
+        """As :meth:`_close_before`, where the keyword was read as a name: in a point,
+        'state x "X";' starts like a clause whose subject is called 'state'."""
+        state = parser.parser_state
+        previous = state.value_stack[-1] if state.value_stack else None
+        if not (isinstance(previous, Token) and previous.type == "NAME" and previous.value in _STATEMENT_WORDS
+                and len(state.state_stack) > 2 and token.type != "$END"):
+            return False
+        popped = state.state_stack.pop()
+        state.value_stack.pop()
+        keyword = self._as_keyword(previous)
+        if "RBRACE" in states[state.state_stack[-1]] and self._close_before(parser, keyword, states, {"RBRACE"}, token):
+            return True
+        state.state_stack.append(popped)
+        state.value_stack.append(previous)
+        return False
+
+    def _close_before(self, parser, token: Token, states, expected: set[str], then: Token | None = None) -> bool:
+        """'plan q {' or 'state x;' inside a block: the '}'s above it are missing.
+
+        Said once (S105) where the statement starts; the blocks are closed there and
+        the rest of the file parses as written.
+        """
+        if token.type not in _RESYNC_TYPES or "RBRACE" not in expected:
+            return False
+        stack = parser.parser_state.state_stack
+        after = [then.type] if then is not None else []
+        for missing in range(1, _MAX_CLOSED + 1):
+            if _accepts(states, stack, ["RBRACE"] * missing + [token.type] + after, parser):
+                break
+        else:
+            return False
+        opened = _open_blocks(parser.parser_state)[:missing]
+        where = (", ".join(opened[:-1]) + " and " + opened[-1] if len(opened) > 1 else opened[0]) if opened \
+            else "the block above"
+        missing_braces = "the '}' that closes it is" if missing == 1 else "the '}'s that close them are"
+        self.report("S105", f"'{token.value}' cannot go inside {where}: {missing_braces} missing",
+                    token.line, token.column, token.end_line, token.end_column,
+                    "add the missing '}' before this statement")
+        at = _previous_end(parser) or token
+        for _ in range(missing):
+            parser.feed_token(_synthetic("RBRACE", "}", at))
+        parser.feed_token(token)
+        if then is not None:
+            parser.feed_token(then)
         return True
 
     def _next_fits(self, token: Token, stack, states, parser) -> bool:
@@ -340,7 +391,7 @@ class Recovery:
             hint = hint or f"write it as: {form}"
         previous = parser.parser_state.value_stack[-1] if parser.parser_state.value_stack else None
         if isinstance(previous, Token) and token.type == "NAME":
-            if previous.type == "NAME" and "COMMA" in expected:
+            if previous.type == "NAME" and "COMMA" in expected and previous.value not in _keywords(self.lark):
                 hint = hint or f"separate names with ',': {previous.value}, {_quoted(token.value)}"
             keywords = [t for t in expected if t not in _TERMINAL_WORDS]
             if len(expected) == 1 and keywords and previous.type != "NAME":
@@ -459,6 +510,9 @@ _BELONGS_IN = {
 # Keywords an amount follows: 'within days' lacks its number.
 _BEFORE_AMOUNT = frozenset({"WITHIN", "TO", "DEPTH", "EXCEED", "STRENGTH", "AMOUNT", "RANGE", "THAN", "LEAST",
                             "MOST", "ABOUT", "ALLOCATE", "RECEIVE"})
+#: How many missing '}'s before a statement :meth:`Recovery._close_before` tries.
+_MAX_CLOSED = 4
+_TOP_LEVEL_WORDS = frozenset({*_BLOCK_KEYWORDS.values(), "use"}) - {"point", "option", "redline"}
 _NUMBER_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
                            "eleven", "twelve", "hundred", "thousand", "million", "billion", "half"})
 _TENS = frozenset({"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"})
@@ -496,7 +550,7 @@ class _Context:
 
     def explain(self) -> tuple[str, str | None, Token] | None:
         """(message, hint, the token to underline), or None for the usual message."""
-        for rule in (self._keyword_as_name, self._modality, self._action, self._not_an_action,
+        for rule in (self._statement_inside_block, self._keyword_as_name, self._modality, self._action, self._not_an_action,
                      self._number_with_letter, self._decimal_comma, self._number_word, self._month_name,
                      self._and_between_subjects,
                      self._per_cent, self._percent_first, self._colon, self._trailing_comma,
@@ -509,6 +563,16 @@ class _Context:
 
     def _word(self) -> str | None:
         return self.token.value if self.token.type == "NAME" and len(self.token.value) <= MAX_SUGGESTED_WORD else None
+
+    def _statement_inside_block(self):
+        """'state x "X";' inside a plan: most often a '}' is missing above it."""
+        previous = self.previous()
+        if previous is None or previous.type != "NAME" or previous.value not in _TOP_LEVEL_WORDS:
+            return None
+        if "SHALL" in self.expected and self.token.type == "NAME" and self._next_word() in ("shall", "may"):
+            return None  # 'state' is a party's name here: 'state x shall ...' lacks a ','
+        return (f"'{previous.value}' starts a statement of its own, outside any block",
+                "close the block above with '}' first", previous)
 
     def _keyword_as_name(self):
         """'deploy in gaza', 'cede to russia donetsk': a keyword where a name should be."""
@@ -965,9 +1029,15 @@ def _open_blocks(state) -> list[str]:
     """The blocks still open, innermost first: ["point 2 (line 14)", "plan p (line 3)"]."""
     values = state.value_stack
     blocks = []
+    closed = 0  # '}'s shifted but not yet reduced: the blocks they close are not open
     for i in range(len(values) - 1, -1, -1):
         brace = values[i]
+        if isinstance(brace, Token) and brace.type == "RBRACE":
+            closed += 1
         if not (isinstance(brace, Token) and brace.type == "LBRACE"):
+            continue
+        if closed:
+            closed -= 1
             continue
         for j in range(i - 1, -1, -1):
             opener = values[j]
@@ -975,7 +1045,7 @@ def _open_blocks(state) -> list[str]:
             if kind in _BLOCK_KEYWORDS or kind in _BLOCK_KEYWORDS.values():
                 word = _BLOCK_KEYWORDS.get(kind, kind)
                 name = values[j + 1] if j + 1 < len(values) else None
-                named = f" {name.value}" if isinstance(name, Token) and name.type in ("NAME", "INT") else ""
+                named = f" {_quoted(name.value)}" if isinstance(name, Token) and name.type in ("NAME", "INT") else ""
                 line = opener.line if isinstance(opener, Token) else brace.line
                 blocks.append(f"{word}{named} (line {line})")
                 break
