@@ -91,6 +91,10 @@ _SKIP = re.compile(
     re.M,
 )
 
+# After a '}': the statement goes on along the line (not a comment, another '}' or a
+# new statement).
+_STATEMENT_GOES_ON = re.compile(r"[ \t]*(?![ \t]*(?:#|\}|\r?\n|$|(?:" + "|".join(_STATEMENT_WORDS) + r")\b))\S")
+
 _OPENING_QUOTES = {"\u201c": "\u201d", "\u2018": "\u2019", "'": "'"}
 
 
@@ -210,6 +214,10 @@ class Recovery:
             _close_blocks(parser, token, states)
         elif token.type == "SEMI":
             pass  # the broken statement ended here
+        elif token.type == "RBRACE" and _STATEMENT_GOES_ON.match(self.text, token.end_pos):
+            # 'security } ukraine strength partial;': a '}' typed inside a statement that
+            # goes on after it on its line. Closing a block there would misread the rest.
+            self._skip_statement(parser, token)
         elif (token.type == "RBRACE" or token.type in _RESYNC_TYPES) and _accepts(states, state.state_stack,
                                                                                    [token.type], parser):
             parser.feed_token(token)
@@ -390,13 +398,13 @@ class Recovery:
         if form:
             hint = hint or f"write it as: {form}"
         previous = parser.parser_state.value_stack[-1] if parser.parser_state.value_stack else None
+        keywords = [t for t in expected if t not in _TERMINAL_WORDS]
+        if isinstance(previous, Token) and len(expected) == 1 and keywords and previous.type != "NAME":
+            word = self.lark.get_terminal(keywords[0]).pattern.value
+            hint = hint or f"write {previous.value} {word} {_quoted(token.value) if token.type == 'NAME' else '...'}"
         if isinstance(previous, Token) and token.type == "NAME":
             if previous.type == "NAME" and "COMMA" in expected and previous.value not in _keywords(self.lark):
                 hint = hint or f"separate names with ',': {previous.value}, {_quoted(token.value)}"
-            keywords = [t for t in expected if t not in _TERMINAL_WORDS]
-            if len(expected) == 1 and keywords and previous.type != "NAME":
-                word = self.lark.get_terminal(keywords[0]).pattern.value
-                hint = hint or f"write {previous.value} {word} {_quoted(token.value)}"
             if token.value in ("after", "from", "since", "following") and "OF" in expected:
                 hint = hint or f"write 'of': within 30 days of {self._next_word_after(token) or 'signing'}"
         if expected == {"LBRACE"}:
@@ -615,6 +623,9 @@ class _Context:
         """'shall not never join': a keyword where the action goes."""
         if self.token.type == "NAME" or len(self.expected & _ACTION_FORMS.keys()) < 5:
             return None
+        if self.token.type == "STRING" and "RBRACE" in self.expected:
+            return ("a statement cannot start with a quoted text",
+                    'for prose write: text "..."; for a provision: provision "...";', self.token)
         hint = (f"one modality is enough: shall, shall not, shall never, may or may not"
                 if self.token.type in ("NOT", "NEVER", "SHALL", "MAY") else f"the actions are {_ACTION_LIST}")
         return f"unexpected {_describe_token(self.token)}: an action goes here", hint, self.token
