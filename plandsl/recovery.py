@@ -378,7 +378,7 @@ class Recovery:
         if "PERCENT_SIGN" in expected and "NAME" in expected or _follows_number(parser) and "NAME" in expected:
             hint = hint or "a number needs its unit: 600,000 personnel, 30 days, 100 billion USD, 50%"
         if token.type == "NAME" and "STRING" in expected and _follows_name(parser):
-            label = self.text[token.start_pos:_label_end(self.text, token.start_pos)].strip()
+            label = self.text[token.start_pos:_statement_end(self.text, token.start_pos)].strip()
             hint = hint or f'labels are quoted texts: "{_quoted(label)}"'
         if token.type != "NAME" and "STRING" in expected and "SEMI" not in expected:
             last = [v for v in parser.parser_state.value_stack[-2:] if isinstance(v, Token)]
@@ -558,12 +558,12 @@ class _Context:
 
     def explain(self) -> tuple[str, str | None, Token] | None:
         """(message, hint, the token to underline), or None for the usual message."""
-        for rule in (self._statement_inside_block, self._keyword_as_name, self._modality, self._action, self._not_an_action,
-                     self._number_with_letter, self._decimal_comma, self._number_word, self._month_name,
-                     self._and_between_subjects,
-                     self._per_cent, self._percent_first, self._colon, self._trailing_comma,
-                     self._semicolon_after_block, self._slashed_date, self._out_of_place, self._clause_outside_point,
-                     self._number_after_in):
+        rules = (self._statement_inside_block, self._keyword_as_name, self._modality, self._action,
+                 self._not_an_action, self._number_with_letter, self._decimal_comma, self._number_word,
+                 self._month_name, self._and_between_subjects, self._per_cent, self._percent_first, self._colon,
+                 self._trailing_comma, self._semicolon_after_block, self._slashed_date, self._out_of_place,
+                 self._clause_outside_point, self._number_after_in)
+        for rule in rules:
             found = rule()
             if found is not None:
                 return found
@@ -821,10 +821,6 @@ def _follows_name(parser) -> bool:
     return bool(values) and isinstance(values[-1], Token) and values[-1].type == "NAME"
 
 
-def _label_end(text: str, pos: int) -> int:
-    return _statement_end(text, pos)
-
-
 # ============================================================================
 # Naming things for people
 # ============================================================================
@@ -948,13 +944,15 @@ def _character_hint(char: str, text: str, pos: int) -> str | None:
 
 
 def _statement_end(text: str, pos: int) -> int:
-    """Where the statement around ``pos`` ends: its ';', '{' or '}', or the end of its line."""
-    end = _line_end(text, pos)
-    found = _STATEMENT_END.search(text, pos, end)
-    return found.start() if found else end
+    """Where the statement around ``pos`` ends: its ';', '{' or '}', or the end of its line.
+
+    Found by scanning only as far as that end, so repeated calls stay linear.
+    """
+    found = _STATEMENT_END.search(text, pos)
+    return found.start() if found else len(text)
 
 
-_STATEMENT_END = re.compile(r"[;{}]")
+_STATEMENT_END = re.compile(r"[;{}\n]")
 
 
 # ============================================================================
