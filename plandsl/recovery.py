@@ -19,7 +19,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from lark import Lark, Token
+from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.parsers.lalr_analysis import Shift
 
@@ -221,6 +221,9 @@ class Recovery:
         elif (token.type == "RBRACE" or token.type in _RESYNC_TYPES) and _accepts(states, state.state_stack,
                                                                                    [token.type], parser):
             parser.feed_token(token)
+        elif token.type in _RESYNC_TYPES and "RBRACE" in states[state.state_stack[-1]] and self._close_before(
+                parser, token, states, {"RBRACE"}):
+            pass  # a statement that cannot go in this block: its '}' is missing too
         elif token.type != "RBRACE":  # a stray '}' is simply dropped
             self._skip_statement(parser, token)
         return True
@@ -981,7 +984,9 @@ def _last_span(value) -> Span | None:
         return value.span
     if isinstance(value, Span):  # before tuple: a span is a named tuple
         return value
-    if isinstance(value, tuple) and value:
+    if isinstance(value, Tree):  # the items of a block not yet reduced, as Lark holds them
+        value = value.children
+    if isinstance(value, (tuple, list)) and value:
         for item in reversed(value):
             span = _last_span(item)
             if span is not None:
