@@ -179,8 +179,9 @@ class Recovery:
             end = run.end() if run and run.end() > pos else pos + 1
             # U+FFFD stands for bytes that were not UTF-8: S108 has reported them.
             if char != "\N{REPLACEMENT CHARACTER}":
-                shown = char if char.isprintable() else f"U+{ord(char):04X}"
-                self.report("S102", f"'{shown}' is not part of the language", line, column, line, column + 1,
+                shown = f"'{char}'" if char.isprintable() and char != "'" else "the single quote" if char == "'" \
+                    else f"U+{ord(char):04X}"
+                self.report("S102", f"{shown} is not part of the language", line, column, line, column + 1,
                             _character_hint(char, self.text, pos))
         # What the parser meets next in this statement follows from this error: no more of them.
         self.quiet_until = _statement_end(self.text, end)
