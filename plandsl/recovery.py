@@ -396,7 +396,8 @@ class Recovery:
             last = parser.parser_state.value_stack[-1] if parser.parser_state.value_stack else None
             if isinstance(last, Token) and last.type == "POINT":
                 hint = hint or "points are numbered: point 1 { ... }"
-            elif isinstance(last, Token) and last.type in _BEFORE_AMOUNT and token.value.lower() not in _NUMBER_WORDS | _TENS:
+            elif (isinstance(last, Token) and last.type in _BEFORE_AMOUNT
+                  and token.value.lower() not in _NUMBER_WORDS | _TENS):
                 hint = hint or f"put the number first: 30 {_quoted(token.value)}"
         form = _action_form(parser)
         if form:
@@ -614,7 +615,8 @@ class _Context:
         if following == "prisoners" or word.lower() in ("prisoners", "prisoner"):
             suggestion = "exchange prisoners"
         else:
-            suggestion = _ACTION_SYNONYMS.get(word.lower()) or _keyword_suggestion(word, self.expected, self.recovery.lark)
+            suggestion = (_ACTION_SYNONYMS.get(word.lower())
+                          or _keyword_suggestion(word, self.expected, self.recovery.lark))
         if suggestion:
             form = _ACTION_FORMS.get(_keywords(self.recovery.lark).get(suggestion.split()[0], ""))
             usage = f" ({form})" if form and not form.startswith(suggestion + " [") else ""
@@ -726,7 +728,8 @@ class _Context:
             return None
         if previous.type == "INT" and (opener := self.previous(1)) is not None and opener.type == "POINT":
             return ("a point's clauses go between braces, not after ':'",
-                    f'write point {previous.value} {{ ... }} (a title may come first: point {previous.value} "Title" {{ ... }})',
+                    f"write point {previous.value} {{ ... }} "
+                    f'(a title may come first: point {previous.value} "Title" {{ ... }})',
                     self.token)
         if previous.type != "NAME" and previous.value.isalpha():
             rest = self.text[self.token.end_pos:_statement_end(self.text, self.token.end_pos)].strip()
