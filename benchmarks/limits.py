@@ -43,6 +43,8 @@ def cases() -> dict[str, bytes | str | dict[str, str]]:
         "use cycle": {"case.plan": 'use "other.plan";\n', "other.plan": 'use "case.plan";\n'},
         "a file using itself": {"case.plan": 'use "case.plan";\nstate a "A";\n'},
         "binary garbage": bytes(range(256)) * 1_000,
+        "a misspelt keyword of 100 KB": WORLD + "plan p { point 1 { a shall " + "x" * 100_000 + " fire; } }\n",
+        "one 336 KB line with 32,000 diagnostics": "plan p { point 1 { " + "x shall join yyyyyy; " * 16_000 + "} }\n",
     }
 
 

@@ -35,7 +35,9 @@ _ALL = [
     Code(
         "S101", "unexpected-token", "Unexpected word or symbol", Severity.ERROR,
         "The parser met a word or symbol that cannot stand where it was written. "
-        "The message names what could have come there instead.",
+        "The message names what could have come there instead; for the common "
+        "mistakes (a keyword in capitals, '20k', a date like 12/05/2025, 'must' for "
+        "'shall', an action the language does not have) it says how to write it.",
         bad='plan p { point 1 { ukraine shall cede to russia; } }',
         good='plan p { point 1 { ukraine shall cede donetsk to russia; } }',
     ),
@@ -85,8 +87,8 @@ _ALL = [
     ),
     Code(
         "S109", "too-many-errors", "Too many syntax errors", Severity.ERROR,
-        "After 100 syntax errors in one file the parser stops, since later errors "
-        "are most likely echoes of earlier ones.",
+        "After 100 syntax errors in one file (S101 to S104 and S110 all count) the "
+        "parser stops, since later errors are most likely echoes of earlier ones.",
     ),
     Code(
         "S110", "number-too-long", "Number with more digits than the parser reads", Severity.ERROR,

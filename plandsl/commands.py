@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from plandsl.cli import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, Options
-from plandsl.diagnostics import Diagnostic, Severity, render_text, sort_diagnostics
+from plandsl.diagnostics import Diagnostic, Severity, render_text, sort_diagnostics, source_lines
 from plandsl.errors import UserError
 from plandsl.files import expand_paths, write_atomic
 from plandsl.inputs import quote_path, read_file
@@ -83,7 +83,7 @@ def print_diagnostics(diagnostics: list[Diagnostic], sources: dict[str, str], st
         path = diagnostic.span.file
         if path not in lines_of:
             text = sources.get(path)
-            lines_of[path] = text.splitlines() if text is not None else None
+            lines_of[path] = source_lines(text) if text is not None else None
         print(render_text(diagnostic, lines_of[path]), file=stream)
 
 

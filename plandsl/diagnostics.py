@@ -66,6 +66,15 @@ def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return sorted(set(diagnostics), key=Diagnostic.sort_key)
 
 
+def source_lines(text: str) -> list[str]:
+    """The lines of a source as spans count them: only '\\n' ends a line.
+
+    ``str.splitlines`` also breaks at form feeds, U+2028 and other separators, which
+    would put the excerpt of every later line one line off.
+    """
+    return text.split("\n")
+
+
 def render_text(diagnostic: Diagnostic, source_lines: list[str] | None) -> str:
     """``file:line:col: severity: message [code]``, then the source line with a caret
     underline to the span's end (or to the line's end for multi-line spans), then the hint.
@@ -74,16 +83,18 @@ def render_text(diagnostic: Diagnostic, source_lines: list[str] | None) -> str:
     message = _printable(diagnostic.message)
     out = [f"{s.file}:{s.line}:{s.column}: {diagnostic.severity.value}: {message} [{diagnostic.code}]"]
     if source_lines is not None and 1 <= s.line <= len(source_lines):
-        # Tabs count as one column, as they do in the span.
-        line = source_lines[s.line - 1].rstrip("\r\n").expandtabs(1)
+        line = source_lines[s.line - 1]
+        length = len(line)
+        while length and line[length - 1] in "\r\n":
+            length -= 1
         start = max(s.column - 1, 0)
         if s.end_line == s.line and s.end_column > s.column:
             end = s.end_column - 1
         elif s.end_line > s.line:
-            end = len(line)
+            end = length
         else:
             end = start + 1
-        first, shown = _window(line, start)
+        first, shown = _window(line, length, start)
         gutter = f"{s.line:>5} | "
         out.append(gutter + shown)
         lead = 4 if first else 0  # the "... " before a window that starts inside the line
@@ -112,9 +123,17 @@ _MAX_SHOWN = 200
 _LEAD = 40
 
 
-def _window(line: str, start: int) -> tuple[int, str]:
-    """(index of the first character shown, the shown text) for a span starting at ``start``."""
-    first = 0 if len(line) <= _MAX_SHOWN else max(0, min(start - _LEAD, len(line) - _MAX_SHOWN))
-    last = first + _MAX_SHOWN
-    shown = "".join(ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in line[first:last])
-    return first, ("... " if first else "") + shown + (" ..." if last < len(line) else "")
+def _window(line: str, length: int, start: int) -> tuple[int, str]:
+    """(index of the first character shown, the shown text) for a span starting at ``start``
+    in the first ``length`` characters of ``line``.
+
+    Only the window is sliced and processed, never the whole line: N diagnostics on
+    one long line cost N windows, not N lines.
+    """
+    first = 0 if length <= _MAX_SHOWN else max(0, min(start - _LEAD, length - _MAX_SHOWN))
+    last = min(first + _MAX_SHOWN, length)
+    # Tabs count as one column, as they do in the span.
+    shown = line[first:last].replace("\t", " ")
+    if not shown.isprintable():
+        shown = "".join(ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in shown)
+    return first, ("... " if first else "") + shown + (" ..." if last < length else "")

@@ -716,9 +716,10 @@ def _number_token(token: Token) -> Token:
     digits = max(sum(ch.isdigit() for ch in part) for part in token.value.split("/"))
     if digits <= MAX_DIGITS:
         return token
-    recovery.diagnostics.append(Diagnostic(
-        "S110", Severity.ERROR, f"this number has {digits:,} digits; numbers may have at most {MAX_DIGITS}",
-        _token_span(token), "write a large amount with a scale word, as in '300 billion'"))
+    # Through report(), so that these count towards the cap on syntax errors (S109).
+    recovery.report("S110", f"this number has {digits:,} digits; numbers may have at most {MAX_DIGITS}",
+                    token.line, token.column, token.end_line, token.end_column,
+                    "write a large amount with a scale word, as in '300 billion'")
     return Token.new_borrow_pos(token.type, _NUMBER_TOKENS[token.type], token)
 
 

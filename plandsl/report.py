@@ -27,7 +27,7 @@ from urllib.parse import quote
 from plandsl import __version__
 from plandsl.check import CheckResult, SpectrumEntry, Verdict
 from plandsl.codes import CODES, Code
-from plandsl.diagnostics import Diagnostic, Severity, render_text, sort_diagnostics
+from plandsl.diagnostics import Diagnostic, Severity, render_text, sort_diagnostics, source_lines
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -126,7 +126,7 @@ def _render_diagnostics(diagnostics: list[Diagnostic], files: dict[str, str]) ->
         path = diagnostic.span.file
         if path not in lines_of:
             text = files.get(path)
-            lines_of[path] = text.splitlines() if text is not None else None
+            lines_of[path] = source_lines(text) if text is not None else None
         rendered.append(render_text(diagnostic, lines_of[path]))
     return rendered
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from plandsl.diagnostics import render_text, sort_diagnostics
+from plandsl.diagnostics import render_text, sort_diagnostics, source_lines
 from plandsl.parser import parse_bytes
 
 CASES = Path(__file__).parent / "syntax_errors"
@@ -20,7 +20,7 @@ CASES = Path(__file__).parent / "syntax_errors"
 
 def rendered(path: Path) -> str:
     result = parse_bytes(path.read_bytes(), path.name)
-    lines = result.text.splitlines()
+    lines = source_lines(result.text)
     return "".join(render_text(d, lines) + "\n" for d in sort_diagnostics(result.diagnostics))
 
 
