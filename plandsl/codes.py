@@ -96,6 +96,15 @@ _ALL = [
         good='plan p { point 1 { allocate 1000 billion USD of assets to fund; } }',
     ),
     Code(
+        "S111", "invalid-date", "A date that is not on the calendar", Severity.ERROR,
+        "Dates are written year-month-day (2025-11-20), year-month (2025-11) or as a "
+        "year (2025). The year runs from 0001 to 9999, the month from 01 to 12, and the "
+        "day to the end of its month: 2025-02-30 and 2025-29-09 name no day. When the "
+        "day and the month look swapped, the hint gives the date the other way round.",
+        bad='plan p { date 2025-29-09; }',
+        good='plan p { date 2025-09-29; }',
+    ),
+    Code(
         "F201", "use-not-found", "A used file cannot be read", Severity.ERROR,
         "'use \"PATH\";' names a file relative to the file that says it. The file "
         "does not exist or cannot be read.",

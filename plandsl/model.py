@@ -10,6 +10,7 @@ or points that do not exist, and declarations nothing uses.
 
 from __future__ import annotations
 
+import calendar
 import difflib
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -257,6 +258,35 @@ def amount_value(estimate: ast.Estimate | None) -> Decimal | None:
     return estimate.amount.value
 
 
+def date_problem(date: ast.Date) -> tuple[str, str | None] | None:
+    """Why a date names no day of the calendar, with a hint; None for a real date.
+
+    Years run from 0001 to 9999, months from 01 to 12, days to the end of their
+    month in that year (29 February only in a leap year).
+    """
+    year, month, day = date.year, date.month, date.day
+    if not 1 <= year <= 9999:
+        return f"there is no year {year:04d}", "years run from 0001 to 9999"
+    if month is None:
+        return None
+    if not 1 <= month <= 12:
+        if day is not None and 1 <= day <= 12 and 1 <= month <= calendar.monthrange(year, day)[1]:
+            return (f"there is no month {month:02d}",
+                    f"day and month look swapped: write {year:04d}-{day:02d}-{month:02d} (year-month-day)")
+        return f"there is no month {month:02d}", "months run from 01 to 12; dates are written year-month-day"
+    if day is None:
+        return None
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        name = calendar.month_name[month]
+        if 1 <= day <= 12 and month <= calendar.monthrange(year, day)[1]:
+            hint = f"{name} {year:04d} has {last} days; if day and month are swapped, write {year:04d}-{day:02d}-{month:02d}"
+        else:
+            hint = f"{name} {year:04d} has {last} days"
+        return f"there is no day {day:02d} in {name} {year:04d}", hint
+    return None
+
+
 def build_model(files: list[ast.PlanFile]) -> Model:
     """Index the declarations of ``files`` and resolve every name in them."""
     model = Model()
@@ -331,6 +361,13 @@ class _Resolver:
         for ref in refs:
             self.ref(ref, kinds)
 
+    def date(self, date: ast.Date) -> None:
+        """S111: a date that names no day of the calendar (2025-29-09, 2025-02-30, 2025-13)."""
+        problem = date_problem(date)
+        if problem is not None:
+            message, hint = problem
+            self.report("S111", Severity.ERROR, f"'{date}' is not a date: {message}", date.span, hint)
+
     # ---------------------------------------------------------------- statements
 
     def file(self, tree: ast.PlanFile) -> None:
@@ -360,7 +397,9 @@ class _Resolver:
             if prop.key == "part of":
                 kinds = frozenset({owner_kind})
             for item in prop.values:
-                if isinstance(item, ast.Ref) and kinds is not None:
+                if isinstance(item, ast.Date):
+                    self.date(item)
+                elif isinstance(item, ast.Ref) and kinds is not None:
                     self.ref(item, kinds)
                 elif isinstance(item, ast.Citation):
                     self.ref(item.source, SOURCE)
@@ -439,6 +478,9 @@ class _Resolver:
 
     def node(self, node: ast.Node, scope: "_Scope") -> None:
         kind = type(node)
+        if kind is ast.Date:
+            self.date(node)
+            return
         if kind in (ast.Within, ast.Upon):
             reference = node.after if kind is ast.Within else node.reference
             if reference is not None:

@@ -69,7 +69,11 @@ class Prose:
     @staticmethod
     def date(date: ast.Date) -> str:
         """20 November 2025; November 2025; 2025."""
-        if date.month is None or not 1 <= date.month <= 12:
+        from plandsl.model import date_problem
+
+        if date_problem(date) is not None:
+            return str(date)  # as written: no real day to name (S111)
+        if date.month is None:
             return str(date.year)
         month = _MONTHS[date.month - 1]
         return f"{date.day} {month} {date.year}" if date.day else f"{month} {date.year}"
