@@ -442,9 +442,12 @@ class HoldElections(Node):
 
 @_node
 class Provision(Node):
-    """``provision "free text" [tags a, b]``: anything the other kinds cannot say."""
+    """``provision "free text" [tags a, b]``: anything the other kinds cannot say.
 
-    text: str
+    ``text`` is None for ``provision any``, a red-line pattern for any provision.
+    """
+
+    text: str | None
     tags: tuple[Ref, ...]
 
 

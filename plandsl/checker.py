@@ -133,6 +133,11 @@ class _PlanChecker:
 
     def wildcards(self) -> None:
         for occurrence in self.occurrences:
+            action = occurrence.clause.action
+            if isinstance(action, ast.Provision) and action.text is None:
+                self.report("C425", Severity.ERROR, "'provision any' matches provisions in red lines; a plan must "
+                            "say what it provides", action.span, 'write it: provision "..."')
+                continue
             for node in ast.walk(occurrence.clause):
                 if isinstance(node, ast.Ref) and node.wildcard:
                     self.report("C425", Severity.ERROR, "'any' matches names in red lines; a plan must name who "

@@ -517,7 +517,7 @@ class _Builder(Transformer):
         return ast.HoldElections(c[3] or (), span=_span(c))
 
     def provision(self, c):
-        return ast.Provision(_string(c[1]), c[3] or (), span=_span(c))
+        return ast.Provision(None if c[1].type == "ANY" else _string(c[1]), c[3] or (), span=_span(c))
 
     # ---------------------------------------------------------------- modifiers and conditions
     def within(self, c):

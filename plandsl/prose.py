@@ -156,6 +156,8 @@ class Prose:
         if kind is ast.HoldElections:
             return "hold elections" + (f" in {self.names(node.regions)}" if node.regions else "")
         if kind is ast.Provision:
+            if node.text is None:
+                return "make any provision" + (f" on {self.names(node.tags)}" if node.tags else "")
             return f"provide: {node.text}"
         return kind.__name__
 

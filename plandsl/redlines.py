@@ -6,6 +6,16 @@ qualified figure such as ``less than 600,000 personnel`` matches a range) or an
 outcome (``russia holds donbas``: who holds the land once the plan's cessions
 and withdrawals are done).
 
+Free text is compared by its words, not its spelling: case and spacing aside, a
+pattern's text matches a clause whose text contains it (a provision, an
+amnesty's scope, an exchange's terms). A provision pattern is about its tags
+and its words: it matches a provision that carries at least one of its tags (or
+a part or member of a tag that names a region or party), or whose text contains
+its text; ``provision any`` matches every provision, ``provision any tags x``
+every provision tagged x. A provision speaks to the matter of a pattern only
+when it matches it so, whatever its modality: who a provision binds is not what
+it is about.
+
 Each predicate gets one of three verdicts:
 
 - ``require``: satisfied when a clause in force matches it; violated when the
@@ -167,6 +177,8 @@ class _Judge:
             return False
         if isinstance(wanted, ast.Exceed):
             return self.limit_matches(wanted.limit, given.limit, subjects)
+        if isinstance(wanted, ast.Provision):
+            return self.provision_matches(wanted, given, kind)
         for name in _slots(wanted):
             want, have = getattr(wanted, name), getattr(given, name)
             if isinstance(want, ast.Ref):
@@ -175,9 +187,34 @@ class _Judge:
             elif isinstance(want, tuple) and want and isinstance(want[0], ast.Ref):
                 if not self.names_match(want, have or (), kind):
                     return False
+            elif name in _FREE_TEXT:  # an amnesty's scope, an exchange's terms: said in many ways
+                if want is not None and not (have is not None and _text_contains(have, want)):
+                    return False
             elif isinstance(want, str) and want != have:  # legal status, verb, zone, strength
                 return False
         return True
+
+    def provision_matches(self, wanted: ast.Provision, given: ast.Provision, kind: str) -> bool:
+        """Does a provision speak to what a provision pattern is about?
+
+        ``provision any`` matches every provision. A pattern with text matches a
+        provision whose text contains it, ignoring case and spacing; a pattern with
+        tags matches a provision with at least one of them (or a part or member of
+        one). A pattern with both matches on either: the tags say what the
+        provision is about, the text how it may be worded.
+        """
+        if wanted.text is None and not wanted.tags:
+            return True
+        if wanted.text is not None and _text_contains(given.text or "", wanted.text):
+            return True
+        return any(self.tag_matches(w, g, kind) for w in wanted.tags for g in given.tags)
+
+    def tag_matches(self, wanted: ast.Ref, given: ast.Ref, kind: str) -> bool:
+        if wanted.wildcard or wanted.name.casefold() == given.name.casefold():
+            return True
+        # Tags are free words; those that name a region or a party match its parts and members.
+        return (self.model.kind(wanted.name) is not None and self.model.kind(given.name) is not None
+                and self.name_matches(wanted, given, kind))
 
     def limit_matches(self, wanted: ast.Limit, given: ast.Limit, subjects) -> bool:
         if wanted.amount is None and wanted.share is None:
@@ -212,6 +249,9 @@ class _Judge:
             return False
         if pattern.subjects and not self.names_match(pattern.subjects, clause.subjects, "forbid"):
             return False
+        if isinstance(pattern.action, ast.Provision):
+            # Free text has no fields to compare: its topic is its tags and its words.
+            return self.provision_matches(pattern.action, clause.action, "forbid")
         for name in topic_fields(pattern.action):
             want, have = getattr(pattern.action, name), getattr(clause.action, name)
             wants = want if isinstance(want, tuple) else (want,)
@@ -371,6 +411,19 @@ _TOPICS = {
     ast.HoldElections: (), ast.Exceed: (), ast.CeaseFire: (), ast.Amnesty: (), ast.ExchangePrisoners: (),
     ast.Provision: (),
 }
+
+
+# Fields of free text, compared by their words (case and spacing aside), not their spelling.
+_FREE_TEXT = frozenset({"scope", "terms"})
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _text_contains(text: str, part: str) -> bool:
+    """True when ``text`` says ``part``: the one contains the other, case and spacing aside."""
+    return _normal(part) in _normal(text)
 
 
 def topic_fields(action) -> tuple[str, ...]:

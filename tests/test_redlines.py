@@ -116,3 +116,64 @@ def test_a_ban_that_is_lifted_by_the_plan_satisfies_a_forbid(tmp_path):
     verdicts = verdicts_of(tmp_path, "plan p { point 1 { a may join pact; } }")
     assert verdicts[("open", None)] == "satisfied"
     assert verdicts_of(tmp_path, "plan p { point 1 { a shall cease fire; } }")[("open", None)] == "not addressed"
+
+
+PROVISION_WORLD = '''\
+state hamas "Hamas";
+state israel "Israel";
+region gaza "Gaza";
+region gaza_city "Gaza City" { part of gaza; }
+'''
+
+PROVISION_POSITIONS = '''
+positions israel {
+  redline rule "No Hamas rule" { forbid hamas shall provision "govern Gaza" tags governance; }
+  redline hostages "Hostages home" { require hamas shall provision "release all hostages"; }
+  redline silent "Hamas promises nothing" { forbid hamas may provision any; }
+  redline land "Nothing on Gaza" { forbid hamas shall provision any tags gaza; }
+}
+'''
+
+
+def provision_verdicts(tmp_path, clauses: str) -> tuple[dict, list]:
+    path = tmp_path / "provisions.plan"
+    path.write_text(PROVISION_WORLD + "plan p { point 1 { " + clauses + " } }\n" + PROVISION_POSITIONS)
+    result = check([str(path)])
+    return {v.id: v for v in result.verdicts if v.option is None}, result.diagnostics
+
+
+def test_provisions_are_judged_by_what_they_say_not_by_whom_they_bind(tmp_path):
+    verdicts, diagnostics = provision_verdicts(tmp_path, 'hamas shall provision "Release all hostages" tags hostages;')
+    assert not [d for d in diagnostics if d.severity.value == "error"], diagnostics
+    assert verdicts["rule"].verdict == "not addressed"  # hostages are not governance
+    assert verdicts["hostages"].verdict == "satisfied"  # case alone is no difference
+    assert verdicts["silent"].verdict == "violated"  # 'provision any' parses and matches any provision
+    assert verdicts["land"].verdict == "not addressed"
+
+
+def test_a_provision_matches_on_its_tags_or_on_its_words(tmp_path):
+    verdicts, _ = provision_verdicts(tmp_path, 'hamas shall provision "a civil administration" tags Governance;')
+    assert verdicts["rule"].verdict == "violated"  # a shared tag, whatever the words
+    assert "a civil administration" in verdicts["rule"].explanation
+    verdicts, _ = provision_verdicts(tmp_path, 'hamas shall provision "Hamas will  GOVERN gaza for five years";')
+    assert verdicts["rule"].verdict == "violated"  # the forbidden words, case and spacing aside
+    assert verdicts["hostages"].verdict == "not addressed"
+    verdicts, _ = provision_verdicts(tmp_path, 'hamas shall provision "water for the city" tags gaza_city;')
+    assert verdicts["land"].verdict == "violated"  # a tag naming a part of a forbidden region
+    verdicts, _ = provision_verdicts(tmp_path, 'hamas shall not provision "release all hostages";')
+    assert verdicts["hostages"].verdict == "violated"  # speaks to it, and refuses it
+
+
+def test_provision_any_is_a_pattern_not_a_plan(tmp_path):
+    _, diagnostics = provision_verdicts(tmp_path, "hamas shall provision any;")
+    assert "C425" in {d.code for d in diagnostics}
+
+
+def test_free_text_of_amnesties_and_exchanges_ignores_case_and_spacing(tmp_path):
+    path = tmp_path / "amnesty.plan"
+    path.write_text('state a "A";\nplan p { point 1 { a shall grant amnesty "Political  Prisoners"; '
+                    'a shall exchange prisoners "All for all"; } }\n'
+                    'positions a { redline r "R" { require a shall grant amnesty "political prisoners"; }\n'
+                    '  redline x "X" { require a shall exchange prisoners "all for ALL"; } }\n')
+    verdicts = {v.id: v.verdict for v in check([str(path)]).verdicts}
+    assert verdicts == {"r": "satisfied", "x": "satisfied"}
