@@ -409,6 +409,16 @@ _CHECK = [
         + 'positions ukraine { redline nato "NATO stays open" { forbid ukraine shall never join nato; } }\n',
     ),
     Code(
+        "R503", "redline-not-judged", "A red line or a plan that could not be judged", Severity.WARNING,
+        "A red line whose requirements hold a syntax error, or a plan that holds one, was "
+        "not read completely: judging it on what was read would give a verdict on "
+        "something else. It is listed as 'not judged', with the error, until the error is fixed.",
+        bad=_plan("  point 1 { ukraine may join nato; }")
+        + 'positions ukraine { redline nato "NATO stays open" { forbid ukraine shall never join; } }\n',
+        good=_plan("  point 1 { ukraine may join nato; }")
+        + 'positions ukraine { redline nato "NATO stays open" { forbid ukraine shall never join nato; } }\n',
+    ),
+    Code(
         "X601", "unused-suppression", "A suppression that suppresses nothing", Severity.WARNING,
         "'# plandsl: ignore[CODE]' silences CODE on its line. One that silences nothing is "
         "stale and should go.",

@@ -10,6 +10,7 @@ or points that do not exist, and declarations nothing uses.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import difflib
 from dataclasses import dataclass, field
@@ -116,6 +117,8 @@ class Model:
     force_party: dict[str, str] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     used: set[str] = field(default_factory=set)
+    #: Syntax errors by file, in order: a node whose span holds one was not read completely.
+    syntax_errors: dict[str, list[Diagnostic]] = field(default_factory=dict)
     # Answers about the hierarchies, remembered: the model does not change once built,
     # and red lines ask the same questions for every plan.
     _memo: dict = field(default_factory=dict, repr=False)
@@ -125,6 +128,17 @@ class Model:
         if key not in memo:
             memo[key] = compute()
         return memo[key]
+
+    def unread(self, node: ast.Node) -> Diagnostic | None:
+        """The first syntax error inside ``node``'s span, if any: then it was not read completely."""
+        errors = self.syntax_errors.get(node.span.file)
+        if not errors:
+            return None
+        span = node.span
+        i = bisect.bisect_left(errors, (span.line, span.column), key=lambda d: (d.span.line, d.span.column))
+        if i < len(errors) and (errors[i].span.line, errors[i].span.column) <= (span.end_line, span.end_column):
+            return errors[i]
+        return None
 
     def kind(self, name: str) -> str | None:
         """The declaration kind of ``name`` ("region", "state", "plan"...), or None."""
@@ -287,9 +301,18 @@ def date_problem(date: ast.Date) -> tuple[str, str | None] | None:
     return None
 
 
-def build_model(files: list[ast.PlanFile]) -> Model:
-    """Index the declarations of ``files`` and resolve every name in them."""
+def build_model(files: list[ast.PlanFile], syntax_errors: list[Diagnostic] = ()) -> Model:
+    """Index the declarations of ``files`` and resolve every name in them.
+
+    ``syntax_errors`` are those of the files' parse: a plan or red line holding one
+    was not read completely, and is not judged.
+    """
     model = Model()
+    for error in syntax_errors:
+        if error.code.startswith("S") and error.severity is Severity.ERROR:
+            model.syntax_errors.setdefault(error.span.file, []).append(error)
+    for errors in model.syntax_errors.values():
+        errors.sort(key=lambda d: (d.span.line, d.span.column))
     for tree in files:
         for statement in tree.statements:
             if isinstance(statement, ast.Declaration):

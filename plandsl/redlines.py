@@ -16,6 +16,9 @@ every provision tagged x. A provision speaks to the matter of a pattern only
 when it matches it so, whatever its modality: who a provision binds is not what
 it is about.
 
+A red line that holds a syntax error, or a plan that does, is "not judged": its
+requirements or its clauses are not all known (R503).
+
 Each predicate gets one of three verdicts:
 
 - ``require``: satisfied when a clause in force matches it; violated when the
@@ -42,6 +45,7 @@ from plandsl.model import Model, PlacedClause, amount_value, plan_clauses
 from plandsl.quantities import INFINITY, bounds, cap_range, meet, nominal_bounds, scale, show
 
 SATISFIED, VIOLATED, NOT_ADDRESSED = "satisfied", "violated", "not addressed"
+NOT_JUDGED = "not judged"
 
 # Which modalities a clause's modality implies: "shall never" is also "shall not".
 _IMPLIES = {
@@ -55,21 +59,55 @@ _IMPLIES = {
 
 
 def evaluate(model: Model, severity: Severity) -> tuple[list[Verdict], list[SpectrumEntry], list[Diagnostic]]:
-    """Judge every red line in ``model.positions`` against every plan in ``model.plans``."""
+    """Judge every red line in ``model.positions`` against every plan in ``model.plans``.
+
+    A red line or a plan that holds a syntax error was not read completely: what
+    it would be judged on is unknown, so its verdict is "not judged", with the
+    error, and R503 says so once at the red line or the plan.
+    """
     verdicts: list[Verdict] = []
     diagnostics: list[Diagnostic] = []
     spectrum: list[SpectrumEntry] = []
     words = _Words()
+    redlines = [(positions.party.name, item, model.unread(item))
+                for positions in model.positions for item in positions.items if isinstance(item, ast.RedLine)]
+    for party, redline, error in redlines:
+        if error is not None:
+            diagnostics.append(Diagnostic(
+                "R503", Severity.WARNING, f"{party}'s red line '{redline.name}' is not judged: it could not be read "
+                f"completely", redline.span.head(), f"fix the syntax error at line {error.span.line} first"))
     for plan in model.plans.values():
+        unread = model.unread(plan)
+        if unread is not None:
+            if redlines:
+                diagnostics.append(Diagnostic(
+                    "R503", Severity.WARNING, f"plan '{plan.name}' is not judged against any red line: it could not "
+                    "be read completely", plan.span.head(), f"fix the syntax error at line {unread.span.line} first"))
+            for party, redline, _ in redlines:
+                verdicts.append(_not_judged(plan, party, redline, f"Plan '{plan.name}' could not be read "
+                                            f"completely: {_at(unread)}."))
+            continue
         clauses = plan_clauses(plan)
         judge = _Judge(model, plan, clauses, words)
-        for positions in model.positions:
-            for redline in (i for i in positions.items if isinstance(i, ast.RedLine)):
-                found = judge.redline(positions.party.name, redline)
-                verdicts.extend(found)
-                diagnostics.extend(_diagnostics(found, judge, severity))
+        for party, redline, error in redlines:
+            if error is not None:
+                verdicts.append(_not_judged(plan, party, redline, f"The red line could not be read completely: "
+                                            f"{_at(error)}."))
+                continue
+            found = judge.redline(party, redline)
+            verdicts.extend(found)
+            diagnostics.extend(_diagnostics(found, judge, severity))
         spectrum.extend(_spectrum(model, plan, clauses))
     return verdicts, spectrum, diagnostics
+
+
+def _not_judged(plan: ast.Plan, party: str, redline: ast.RedLine, explanation: str) -> Verdict:
+    return Verdict(plan.name, party, redline.name, redline.title, NOT_JUDGED, (), explanation)
+
+
+def _at(error: Diagnostic) -> str:
+    """'line 14: unexpected 'any' [S101]': a syntax error, where and what, for an explanation."""
+    return f"line {error.span.line}: {error.message.rstrip('.')} [{error.code}]"
 
 
 class _Judge:

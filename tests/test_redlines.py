@@ -177,3 +177,57 @@ def test_free_text_of_amnesties_and_exchanges_ignores_case_and_spacing(tmp_path)
                     '  redline x "X" { require a shall exchange prisoners "all for ALL"; } }\n')
     verdicts = {v.id: v.verdict for v in check([str(path)]).verdicts}
     assert verdicts == {"r": "satisfied", "x": "satisfied"}
+
+
+NOT_JUDGED = '''\
+state hamas "Hamas";
+state israel "Israel";
+region gaza "Gaza";
+plan p "P" {
+  point 1 { israel shall withdraw from gaza; }
+}
+positions israel {
+  redline broken "Broken" {
+    require israel shall withdraw from gaza;
+    forbid hamas shall rule gaza;
+  }
+  redline fine "Fine" { require israel shall withdraw from gaza; }
+}
+'''
+
+
+def test_a_red_line_with_a_syntax_error_is_not_judged(tmp_path):
+    path = tmp_path / "broken.plan"
+    path.write_text(NOT_JUDGED)
+    result = check([str(path)])
+    verdicts = {v.id: v for v in result.verdicts}
+    assert verdicts["broken"].verdict == "not judged" and verdicts["broken"].points == ()
+    assert "line 10" in verdicts["broken"].explanation and "S101" in verdicts["broken"].explanation
+    assert verdicts["fine"].verdict == "satisfied"  # the rest of the file is judged as read
+    r503 = [d for d in result.diagnostics if d.code == "R503"]
+    assert [(d.span.line, d.severity.value) for d in r503] == [(8, "warning")]
+    assert result.summary()["not_judged"] == 1 and result.summary()["not_addressed"] == 0
+
+
+def test_a_plan_with_a_syntax_error_is_not_judged(tmp_path):
+    path = tmp_path / "broken-plan.plan"
+    path.write_text(NOT_JUDGED.replace("forbid hamas shall rule gaza;", "")
+                    .replace("point 1 { israel shall withdraw from gaza; }",
+                             "point 1 { israel shall withdraw from gaza; }\n  point 2 { hamas shall rule gaza; }"))
+    result = check([str(path)])
+    assert {v.id: v.verdict for v in result.verdicts} == {"broken": "not judged", "fine": "not judged"}
+    assert all("Plan 'p' could not be read completely" in v.explanation for v in result.verdicts)
+    assert [d.span.line for d in result.diagnostics if d.code == "R503"] == [4]
+
+
+def test_documents_show_a_red_line_not_judged(tmp_path):
+    from plandsl.documents import render_comparison, render_plan
+
+    path = tmp_path / "suppressed.plan"  # the syntax error suppressed, so that documents are made
+    path.write_text(NOT_JUDGED.replace("forbid hamas shall rule gaza;", "forbid hamas shall rule gaza;  "
+                                       "# plandsl: ignore[S101]"))
+    document = render_plan([str(path)]).text
+    row = next(line for line in document.splitlines() if line.startswith("| Israel | Broken"))
+    assert "not judged" in row and "not addressed" not in row and "S101" in row
+    comparison = render_comparison([str(path)]).text
+    assert "| Israel | Broken | not judged |" in comparison
