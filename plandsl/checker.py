@@ -53,6 +53,7 @@ class _PlanChecker:
         self.bans()
         self.timing()
         self.sequencing()
+        self.triggers_in_options()
         self.units()
 
     # ---------------------------------------------------------------- points and options
@@ -509,6 +510,46 @@ class _PlanChecker:
             self.report("C418", Severity.ERROR, f"these clauses wait on each other and can never start: {names}",
                         cycle[0].clause.span, "one of them must start without the other")
 
+    def triggers_in_options(self) -> None:
+        """C427: a clause that waits on a label that only some alternatives of a point define.
+
+        Options of one point are never in force together: if another one is chosen,
+        what the clause waits on never happens. A label that every option of the
+        point defines, or that an agreed option defines, is always there.
+        """
+        defined: dict[str, list[PlacedClause]] = {}
+        for occurrence in self.occurrences:
+            if occurrence.clause.label:
+                defined.setdefault(occurrence.clause.label, []).append(occurrence)
+        options = {item.number: {o.label for o in item.items if isinstance(o, ast.Option)}
+                   for item in self.plan.items if isinstance(item, ast.Point)}
+        for occurrence in self.occurrences:
+            for node in ast.walk(occurrence.clause):
+                reference = node.reference if isinstance(node, (ast.Upon, ast.Breached)) else (
+                    node.after if isinstance(node, ast.Within) else None)
+                if not isinstance(reference, ast.Ref) or reference.name not in defined:
+                    continue
+                where = defined[reference.name]
+                if any(d.option is None or d.agreed for d in where):
+                    continue
+                point, labels = where[0].point, sorted({d.option for d in where})
+                if occurrence.point == point and occurrence.option in labels:
+                    continue
+                if options.get(point, set()) <= set(labels):
+                    continue
+                said = f"point {point} option{'s' if len(labels) > 1 else ''} {_and(labels)}"
+                if occurrence.point == point and occurrence.option is not None:
+                    message = (f"this clause, in option {occurrence.option}, waits on '{reference.name}', "
+                               f"which only {said} says")
+                    hint = (f"options of one point are never in force together: label a clause "
+                            f"'{reference.name}' in option {occurrence.option}, or wait on another clause")
+                else:
+                    message = f"this clause waits on '{reference.name}', which only {said} says"
+                    hint = (f"if another option of point {point} is chosen, '{reference.name}' never takes "
+                            f"effect: label a clause '{reference.name}' in every option, or move this clause "
+                            f"into {'that option' if len(labels) == 1 else 'those options'}")
+                self.report("C427", Severity.WARNING, message, reference.span, hint)
+
     # ---------------------------------------------------------------- units
 
     def units(self) -> None:
@@ -571,6 +612,11 @@ def _totals(occurrences: list[PlacedClause], part) -> list[tuple[Decimal, list[P
             chosen.append(key)
     worst.sort(key=lambda o: o.order)
     return [(sum(map(part, standing), Decimal(0)), standing, []), (sum(map(part, worst), Decimal(0)), worst, chosen)]
+
+
+def _and(words: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _if_chosen(choice: list[tuple]) -> str:

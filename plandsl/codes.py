@@ -389,6 +389,20 @@ _CHECK = [
         good='plan a { revises b; }\nplan b;\n'.replace("plan b;", "plan b { }"),
     ),
     Code(
+        "C427", "trigger-in-one-option", "A clause waiting on a label that only one alternative defines",
+        Severity.WARNING,
+        "Bracketed options of one point are never in force together. A clause outside "
+        "them (or in another option) that waits on a label defined only in some of "
+        "them ('upon', 'within ... of', 'is breached') waits for nothing if another "
+        "option is chosen. Label a clause in every option, or move the clause into the option.",
+        bad=_plan("  point 1 {\n    option a { ceasefire: russia shall cease fire; }\n"
+                  "    option b { russia shall cease fire from 2026; }\n  }\n"
+                  "  point 2 { ukraine shall withdraw from donetsk upon ceasefire; }"),
+        good=_plan("  point 1 {\n    option a { ceasefire: russia shall cease fire; }\n"
+                   "    option b { ceasefire: russia shall cease fire from 2026; }\n  }\n"
+                   "  point 2 { ukraine shall withdraw from donetsk upon ceasefire; }"),
+    ),
+    Code(
         "R501", "redline-violated", "A plan crosses a party's red line", Severity.WARNING,
         "A red line of a party (from its positions) is violated by the clauses in force. "
         "The severity is set with --redline-severity; the hint says which points decide it.",

@@ -53,3 +53,34 @@ def test_suppression_silences_only_its_code_on_its_line(tmp_path):
     other_code = CODES["C405"].bad.replace("900,000 personnel; }", "900,000 personnel; }  # plandsl: ignore[C407]")
     found = codes_found(tmp_path, other_code)
     assert "C405" in found and "X601" in found
+
+
+C427_PLAN = '''\
+state a "A";
+state b "B";
+region r "R";
+plan p {
+  point 1 {
+    option x { done: a shall cease fire; }
+    option y { b shall cease fire upon done; }
+  }
+  point 2 { b shall withdraw from r within 3 days of done; }
+  point 3 { b shall cease fire if done is breached; }
+  point 4 {
+    option x { both: a shall cease fire; }
+    option y { both: b shall cease fire; a shall withdraw from r upon both; }
+  }
+  point 5 { b shall withdraw from r upon both; }
+  point 6 {
+    option x agreed { sealed: a shall cease fire; }
+    option y { b shall cease fire; }
+  }
+  point 7 { b shall withdraw from r upon sealed; }
+}
+'''
+
+
+def test_c427_every_way_of_waiting_on_a_label_of_one_option(tmp_path):
+    found = codes_found(tmp_path, C427_PLAN)
+    assert sorted(d.span.line for d in found.get("C427", [])) == [7, 9, 10], found.get("C427")
+    assert "in option y" in next(d.message for d in found["C427"] if d.span.line == 7)
