@@ -267,13 +267,13 @@ class _PlanChecker:
     def _cap_against_strength(self, force, occurrence, limit: ast.Limit, strength) -> None:
         if limit.share is not None and isinstance(limit.share.amount, ast.Fraction):
             fraction = limit.share.amount
-            if fraction.denominator == 0 or fraction.numerator > fraction.denominator:
+            if fraction.denominator != 0 and fraction.numerator > fraction.denominator:  # over zero: C428
                 self.report("C406", Severity.ERROR, f"a cap of {fraction.numerator}/{fraction.denominator} of "
                             "strength is more than the force has", limit.span, "a share of strength is at most 1")
                 return
         cap = cap_range(limit, strength)
         current = bounds(strength)
-        if limit.amount is not None and limit.share is not None and current is not None:
+        if limit.amount is not None and bounds(limit.share) is not None and current is not None:
             stated, expected = bounds(limit.amount), scale(nominal_bounds(strength), bounds(limit.share))
             if stated and not meet(stated, widen(expected)):
                 self.report("C410", Severity.ERROR, f"{_show_range(stated)} is not {_show_limit_share(limit)} of "

@@ -403,6 +403,13 @@ _CHECK = [
                    "  point 2 { ukraine shall withdraw from donetsk upon ceasefire; }"),
     ),
     Code(
+        "C428", "zero-denominator", "A fraction over zero", Severity.ERROR,
+        "A fraction such as 1/0 divides by zero: it is no share of anything, so no sum, "
+        "cap or comparison can use it. Write the share meant.",
+        bad=_plan("  point 1 { usa shall receive 1/0 of profits from rebuild; }"),
+        good=_plan("  point 1 { usa shall receive 1/2 of profits from rebuild; }"),
+    ),
+    Code(
         "R501", "redline-violated", "A plan crosses a party's red line", Severity.WARNING,
         "A red line of a party (from its positions) is violated by the clauses in force. "
         "The severity is set with --redline-severity; the hint says which points decide it.",

@@ -267,9 +267,9 @@ def plan_clauses(plan: ast.Plan) -> list[PlacedClause]:
 
 def amount_value(estimate: ast.Estimate | None) -> Decimal | None:
     """The number an estimate states (for quantities, with its scale), or None."""
-    if estimate is None or estimate.amount is None:
-        return None
-    return estimate.amount.value
+    from plandsl.quantities import amount_of
+
+    return None if estimate is None else amount_of(estimate.amount)
 
 
 def date_problem(date: ast.Date) -> tuple[str, str | None] | None:
@@ -384,6 +384,20 @@ class _Resolver:
         for ref in refs:
             self.ref(ref, kinds)
 
+    def values(self, value: ast.Node) -> None:
+        """Dates and fractions inside a property's value (an estimate, a date)."""
+        for node in ast.walk(value):
+            if isinstance(node, ast.Date):
+                self.date(node)
+            elif isinstance(node, ast.Fraction):
+                self.fraction(node)
+
+    def fraction(self, fraction: ast.Fraction) -> None:
+        """C428: a fraction over zero is no number; arithmetic takes it as unknown."""
+        if fraction.denominator == 0:
+            self.report("C428", Severity.ERROR, f"'{fraction.numerator}/0' divides by zero: it is no share of "
+                        "anything", fraction.span, "write the share meant, such as 1/2 or 10%")
+
     def date(self, date: ast.Date) -> None:
         """S111: a date that names no day of the calendar (2025-29-09, 2025-02-30, 2025-13)."""
         problem = date_problem(date)
@@ -420,8 +434,8 @@ class _Resolver:
             if prop.key == "part of":
                 kinds = frozenset({owner_kind})
             for item in prop.values:
-                if isinstance(item, ast.Date):
-                    self.date(item)
+                if isinstance(item, (ast.Date, ast.Estimate)):
+                    self.values(item)
                 elif isinstance(item, ast.Ref) and kinds is not None:
                     self.ref(item, kinds)
                 elif isinstance(item, ast.Citation):
@@ -503,6 +517,9 @@ class _Resolver:
         kind = type(node)
         if kind is ast.Date:
             self.date(node)
+            return
+        if kind is ast.Fraction:
+            self.fraction(node)
             return
         if kind in (ast.Within, ast.Upon):
             reference = node.after if kind is ast.Within else node.reference

@@ -223,7 +223,7 @@ class Prose:
 
 def percent(value: float | None) -> str:
     """0.2778 -> '28%'; None -> '—'."""
-    if value is None:
-        return "—"
+    if value is None or value != value or value in (float("inf"), float("-inf")):
+        return "—"  # no position, or none that is a number
     shown = round(value * 100)
     return f"{shown + 0}%"  # + 0 turns -0 into 0

@@ -171,15 +171,16 @@ class _Judge:
         pattern = self.words(predicate)
         if requirement.kind == "require":
             if matching:
-                return SATISFIED, matching, f"{_where(matching)} says what is required: '{pattern}'."
+                return SATISFIED, matching, f"{_where(matching, 'says')} what is required: '{pattern}'."
             if addressing:
-                return VIOLATED, addressing, (f"{_where(addressing)} says '{self.words(addressing[0].clause)}', "
+                return VIOLATED, addressing, (f"{_where(addressing, 'says')} '{self.words(addressing[0].clause)}', "
                                               f"not what is required: '{pattern}'.")
             return NOT_ADDRESSED, [], f"No point says '{pattern}' or speaks to it."
         if matching:
-            return VIOLATED, matching, f"{_where(matching)} says '{self.words(matching[0].clause)}', which is forbidden."
+            return VIOLATED, matching, (f"{_where(matching, 'says')} '{self.words(matching[0].clause)}', "
+                                        "which is forbidden.")
         if addressing:
-            return SATISFIED, addressing, (f"{_where(addressing)} speaks to it without the forbidden "
+            return SATISFIED, addressing, (f"{_where(addressing, 'speaks')} to it without the forbidden "
                                            f"'{pattern}'.")
         return NOT_ADDRESSED, [], f"No point speaks to '{pattern}'."
 
@@ -518,8 +519,10 @@ class _Words:
         return head
 
 
-def _where(entries: list[PlacedClause]) -> str:
+def _where(entries: list[PlacedClause], verb: str | None = None) -> str:
+    """'point 3', 'points 3 and 5'; with a verb in the third person, it agrees: 'points 3 and 5 say'."""
     points = sorted({e.point for e in entries})
     if len(points) == 1:
-        return f"point {points[0]}"
-    return "points " + ", ".join(str(p) for p in points[:-1]) + f" and {points[-1]}"
+        return f"point {points[0]}" + (f" {verb}" if verb else "")
+    words = "points " + ", ".join(str(p) for p in points[:-1]) + f" and {points[-1]}"
+    return words + (f" {verb.removesuffix('s')}" if verb else "")

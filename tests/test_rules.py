@@ -84,3 +84,16 @@ def test_c427_every_way_of_waiting_on_a_label_of_one_option(tmp_path):
     found = codes_found(tmp_path, C427_PLAN)
     assert sorted(d.span.line for d in found.get("C427", [])) == [7, 9, 10], found.get("C427")
     assert "in option y" in next(d.message for d in found["C427"] if d.span.line == 7)
+
+
+def test_c428_a_zero_denominator_is_no_share_and_no_limit(tmp_path):
+    # C412 once read "add up to no limit%": 1/0 counted as an infinite share.
+    text = CODES["C428"].bad.replace(
+        "point 1 { usa shall receive 1/0 of profits from rebuild; }",
+        "point 1 { usa shall receive 1/0 of profits from rebuild; russia shall receive 0/0 of profits from rebuild; "
+        "allocate 10 billion USD (0/0) of assets to ukraine; army shall not exceed 1/0 of strength; }")
+    found = codes_found(tmp_path, text)
+    assert len(found["C428"]) == 4
+    messages = [d.message for ds in found.values() for d in ds]
+    assert not [m for m in messages if "no limit" in m or "%" in m], messages
+    assert not {"C406", "C411", "C412", "C413"} & set(found)
