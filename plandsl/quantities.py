@@ -116,6 +116,11 @@ def is_currency(unit: str) -> bool:
     return bool(_CURRENCY.fullmatch(unit))
 
 
+def distance_factor(unit: str) -> Decimal | None:
+    """Kilometres per unit of distance (1 for km, 1.609344 for miles), or None for other units."""
+    return _DISTANCE_UNITS.get(unit)
+
+
 def days(quantity: ast.Quantity) -> Decimal | None:
     """A duration in days (a month is 30 days, a year 365), or None for other units."""
     per_unit = _TIME_UNITS.get(quantity.unit)

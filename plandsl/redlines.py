@@ -6,6 +6,11 @@ qualified figure such as ``less than 600,000 personnel`` matches a range) or an
 outcome (``russia holds donbas``: who holds the land once the plan's cessions
 and withdrawals are done).
 
+Figures in a pattern are compared, not ignored: a weapon's range, a withdrawal's
+distance, a zone's depth and a share of a pool or of profits must fall within the
+pattern's (distances in kilometres). A clause that gives no figure leaves it open:
+it is covered by a ``forbid`` and does not meet a ``require``.
+
 Free text is compared by its words, not its spelling: case and spacing aside, a
 pattern's text matches a clause whose text contains it (a provision, an
 amnesty's scope, an exchange's terms). A provision pattern is about its tags
@@ -42,7 +47,8 @@ from plandsl import ast
 from plandsl.check import SpectrumEntry, Verdict
 from plandsl.diagnostics import Diagnostic, Severity
 from plandsl.model import Model, PlacedClause, amount_value, plan_clauses
-from plandsl.quantities import INFINITY, bounds, cap_range, meet, nominal_bounds, scale, show
+from plandsl.quantities import (INFINITY, bounds, cap_range, distance_factor, meet, nominal_bounds, scale,
+                                show)
 
 SATISFIED, VIOLATED, NOT_ADDRESSED = "satisfied", "violated", "not addressed"
 NOT_JUDGED = "not judged"
@@ -225,6 +231,12 @@ class _Judge:
                     return False
             elif isinstance(want, tuple) and want and isinstance(want[0], ast.Ref):
                 if not self.names_match(want, have or (), kind):
+                    return False
+            elif isinstance(want, (ast.Estimate, ast.Quantity)):  # a weapon's range, a distance, a depth
+                if not _figure_matches(want, have, kind):
+                    return False
+            elif isinstance(want, ast.Share):
+                if not _share_matches(want, have, kind):
                     return False
             elif name in _FREE_TEXT:  # an amnesty's scope, an exchange's terms: said in many ways
                 if want is not None and not (have is not None and _text_contains(have, want)):
@@ -450,6 +462,64 @@ _TOPICS = {
     ast.HoldElections: (), ast.Exceed: (), ast.CeaseFire: (), ast.Amnesty: (), ast.ExchangePrisoners: (),
     ast.Provision: (),
 }
+
+
+def _figure_matches(want, have, kind: str) -> bool:
+    """Does a clause's figure (a range, a distance, a share) say what the pattern's does?
+
+    A clause that gives no figure leaves it open: a ban covers it ("possess m" is
+    possession at any range), a requirement is not met by it. Distances compare in
+    kilometres; figures of different measures never match.
+    """
+    if isinstance(want, ast.Quantity):
+        want = ast.Estimate(None, want, span=want.span)
+    if isinstance(have, ast.Quantity):
+        have = ast.Estimate(None, have, span=have.span)
+    value = amount_value(want)
+    if value is None:
+        return True  # "unknown" in a pattern asks for no figure
+    have_range = bounds(have)
+    if have_range is None:
+        return kind == "forbid"
+    factors = _common_unit(want.amount, have.amount)
+    if factors is None:
+        return False
+    to_want, to_have = factors
+    have_range = (have_range[0] * to_have, have_range[1] * to_have)
+    target = (value * to_want, value * to_want)
+    if want.qualifier == "about":
+        low, high = bounds(want)
+        target = (low * to_want, high * to_want)
+    open_ends = (have.qualifier == "more than", have.qualifier == "less than")
+    return _within(have_range, want, value * to_want, target, open_ends)
+
+
+def _common_unit(want: ast.Amount, have: ast.Amount) -> tuple[Decimal, Decimal] | None:
+    """Factors that bring two figures to one unit; None when they measure different things."""
+    want_unit = want.unit if isinstance(want, ast.Quantity) else None
+    have_unit = have.unit if isinstance(have, ast.Quantity) else None
+    if want_unit == have_unit:
+        return Decimal(1), Decimal(1)  # the same unit, or two proportions
+    if want_unit is None or have_unit is None:
+        return None
+    factors = distance_factor(want_unit), distance_factor(have_unit)
+    return None if None in factors else factors
+
+
+_WHOLE = ast.Estimate(None, ast.Percent(Decimal(100)))
+
+
+def _share_matches(want: ast.Share, have: ast.Share | None, kind: str) -> bool:
+    """Does a clause's share of a pool or of profits say what the pattern's does?"""
+    if have is None:
+        return kind == "forbid"  # "allocate POOL to X" leaves the size open
+    if want.rest is not None:
+        return have.rest == want.rest or (want.rest == "all" and bounds(have.proportion) == (1, 1))
+    if want.proportion is not None:
+        proportion = have.proportion if have.proportion is not None else _WHOLE if have.rest == "all" else None
+        if not _figure_matches(want.proportion, proportion, kind):
+            return False
+    return want.amount is None or _figure_matches(want.amount, have.amount, kind)
 
 
 # Fields of free text, compared by their words (case and spacing aside), not their spelling.

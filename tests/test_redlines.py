@@ -231,3 +231,31 @@ def test_documents_show_a_red_line_not_judged(tmp_path):
     assert "not judged" in row and "not addressed" not in row and "S101" in row
     comparison = render_comparison([str(path)]).text
     assert "| Israel | Broken | not judged |" in comparison
+
+
+def test_figures_in_a_pattern_are_compared_not_ignored(tmp_path):
+    # Sibling of the provision defect: a pattern's range, distance and share were ignored, so
+    # a 100 km range crossed a ban on ranges over 300 km, and 10% of profits met a 50% requirement.
+    path = tmp_path / "figures.plan"
+    path.write_text('''\
+state a "A";
+state b "B";
+weapon m "M";
+fund f "F" { managed by a; }
+region r "R";
+plan p "P" {
+  point 1 { a may possess m with range 100 km; }
+  point 2 { b shall receive 10% of profits from f; }
+  point 3 { a shall withdraw from r to 5 km; }
+}
+positions b {
+  redline long "No long range" { forbid a may possess m with range more than 300 km; }
+  redline miles "No long range in miles" { forbid a may possess m with range more than 50 miles; }
+  redline half "Half" { require b shall receive 50% of profits from f; }
+  redline tenth "A tenth" { require b shall receive about one-tenth of profits from f; }
+  redline far "Far" { require a shall withdraw from r to 30 km; }
+}
+''')
+    verdicts = {v.id: v.verdict for v in check([str(path)]).verdicts}
+    assert verdicts == {"long": "satisfied", "miles": "violated", "half": "violated", "tenth": "satisfied",
+                        "far": "violated"}
