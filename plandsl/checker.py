@@ -135,6 +135,11 @@ class _PlanChecker:
     def wildcards(self) -> None:
         for occurrence in self.occurrences:
             action = occurrence.clause.action
+            share = getattr(action, "share", None)
+            if isinstance(share, ast.Share) and share.rest == "any":
+                self.report("C425", Severity.ERROR, "'any' share matches shares in red lines; a plan must say how "
+                            "much", share.span, "write the share: 50%, one-third, 10 billion USD, remainder, all")
+                continue
             if isinstance(action, ast.Provision) and action.text is None:
                 self.report("C425", Severity.ERROR, "'provision any' matches provisions in red lines; a plan must "
                             "say what it provides", action.span, 'write it: provision "..."')

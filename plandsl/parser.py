@@ -477,6 +477,9 @@ class _Builder(Transformer):
     def share_all(self, c):
         return ast.Share(None, None, "all", span=_span(c))
 
+    def share_any(self, c):
+        return ast.Share(None, None, "any", span=_span(c))
+
     def sanction(self, c):
         return ast.Sanctions(str(c[0]), c[1] is not None, c[4], span=_span(c))
 

@@ -174,6 +174,8 @@ class Prose:
             return "the remainder"
         if share.rest == "all":
             return "all"
+        if share.rest == "any":
+            return "any share"
         if share.amount is None:
             return self.amount(share.proportion)
         text = self.amount(share.amount)

@@ -511,6 +511,8 @@ _WHOLE = ast.Estimate(None, ast.Percent(Decimal(100)))
 
 def _share_matches(want: ast.Share, have: ast.Share | None, kind: str) -> bool:
     """Does a clause's share of a pool or of profits say what the pattern's does?"""
+    if want.rest == "any":
+        return True
     if have is None:
         return kind == "forbid"  # "allocate POOL to X" leaves the size open
     if want.rest is not None:

@@ -259,3 +259,15 @@ positions b {
     verdicts = {v.id: v.verdict for v in check([str(path)]).verdicts}
     assert verdicts == {"long": "satisfied", "miles": "violated", "half": "violated", "tenth": "satisfied",
                         "far": "violated"}
+
+
+def test_any_share_is_a_pattern(tmp_path):
+    path = tmp_path / "any-share.plan"
+    path.write_text('state a "A";\nstate b "B";\nfund f "F" { managed by a; }\n'
+                    'plan p { point 1 { b shall receive 10% of profits from f; } }\n'
+                    'positions a { redline none "Nothing for b" { forbid b shall receive any of profits from f; } }\n')
+    result = check([str(path)])
+    assert [v.verdict for v in result.verdicts] == ["violated"]
+    assert not [d for d in result.diagnostics if d.code[0] in "SC"]
+    path.write_text(path.read_text().replace("receive 10% of", "receive any of"))
+    assert "C425" in {d.code for d in check([str(path)]).diagnostics}
