@@ -191,3 +191,14 @@ def test_s111_registry_examples(tmp_path):
     code = CODES["S111"]
     assert "S111" in codes_of(check([write(tmp_path, "bad.plan", code.bad)]).diagnostics)
     assert "S111" not in codes_of(check([write(tmp_path, "good.plan", code.good)]).diagnostics)
+
+
+def test_an_impossible_date_is_written_as_it_was_in_prose():
+    # 2025-29-09 read as "2025" and 2025-02-30 as "30 February 2025" in documents.
+    from plandsl import ast
+    from plandsl.prose import Prose
+
+    assert Prose.date(ast.Date(2025, 29, 9)) == "2025-29-09"
+    assert Prose.date(ast.Date(2025, 2, 30)) == "2025-02-30"
+    assert Prose.date(ast.Date(2024, 2, 29)) == "29 February 2024"
+    assert Prose.date(ast.Date(2025, 11)) == "November 2025"
