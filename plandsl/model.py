@@ -131,14 +131,18 @@ class Model:
 
     def unread(self, node: ast.Node) -> Diagnostic | None:
         """The first syntax error inside ``node``'s span, if any: then it was not read completely."""
+        errors = self.errors_in(node)
+        return errors[0] if errors else None
+
+    def errors_in(self, node: ast.Node) -> list[Diagnostic]:
+        """The syntax errors inside ``node``'s span, in order."""
         errors = self.syntax_errors.get(node.span.file)
         if not errors:
-            return None
+            return []
         span = node.span
-        i = bisect.bisect_left(errors, (span.line, span.column), key=lambda d: (d.span.line, d.span.column))
-        if i < len(errors) and (errors[i].span.line, errors[i].span.column) <= (span.end_line, span.end_column):
-            return errors[i]
-        return None
+        start = bisect.bisect_left(errors, (span.line, span.column), key=_position)
+        end = bisect.bisect_right(errors, (span.end_line, span.end_column), key=_position)
+        return errors[start:end]
 
     def kind(self, name: str) -> str | None:
         """The declaration kind of ``name`` ("region", "state", "plan"...), or None."""
@@ -301,6 +305,10 @@ def date_problem(date: ast.Date) -> tuple[str, str | None] | None:
     return None
 
 
+def _position(diagnostic: Diagnostic) -> tuple[int, int]:
+    return diagnostic.span.line, diagnostic.span.column
+
+
 def build_model(files: list[ast.PlanFile], syntax_errors: list[Diagnostic] = ()) -> Model:
     """Index the declarations of ``files`` and resolve every name in them.
 
@@ -309,10 +317,11 @@ def build_model(files: list[ast.PlanFile], syntax_errors: list[Diagnostic] = ())
     """
     model = Model()
     for error in syntax_errors:
-        if error.code.startswith("S") and error.severity is Severity.ERROR:
+        # A missing ';' (S104) is repaired by inserting it: nothing is lost.
+        if error.code.startswith("S") and error.code != "S104" and error.severity is Severity.ERROR:
             model.syntax_errors.setdefault(error.span.file, []).append(error)
     for errors in model.syntax_errors.values():
-        errors.sort(key=lambda d: (d.span.line, d.span.column))
+        errors.sort(key=_position)
     for tree in files:
         for statement in tree.statements:
             if isinstance(statement, ast.Declaration):

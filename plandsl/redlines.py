@@ -77,6 +77,15 @@ def evaluate(model: Model, severity: Severity) -> tuple[list[Verdict], list[Spec
     words = _Words()
     redlines = [(positions.party.name, item, model.unread(item))
                 for positions in model.positions for item in positions.items if isinstance(item, ast.RedLine)]
+    for positions in model.positions:
+        # An error outside every red line may have dropped one whole (its name unread): say so.
+        inside = [i.span for i in positions.items if isinstance(i, ast.RedLine)]
+        stray = [e for e in model.errors_in(positions) if not any(_holds(span, e.span) for span in inside)]
+        if stray:
+            diagnostics.append(Diagnostic(
+                "R503", Severity.WARNING, f"{positions.party.name}'s positions could not be read completely: a red "
+                f"line there may be missing, and is not judged", positions.span.head(),
+                f"fix the syntax error at line {stray[0].span.line} first"))
     for party, redline, error in redlines:
         if error is not None:
             diagnostics.append(Diagnostic(
@@ -105,6 +114,10 @@ def evaluate(model: Model, severity: Severity) -> tuple[list[Verdict], list[Spec
             diagnostics.extend(_diagnostics(found, judge, severity))
         spectrum.extend(_spectrum(model, plan, clauses))
     return verdicts, spectrum, diagnostics
+
+
+def _holds(outer: ast.Span, inner: ast.Span) -> bool:
+    return (outer.line, outer.column) <= (inner.line, inner.column) <= (outer.end_line, outer.end_column)
 
 
 def _not_judged(plan: ast.Plan, party: str, redline: ast.RedLine, explanation: str) -> Verdict:

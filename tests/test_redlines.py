@@ -271,3 +271,14 @@ def test_any_share_is_a_pattern(tmp_path):
     assert not [d for d in result.diagnostics if d.code[0] in "SC"]
     path.write_text(path.read_text().replace("receive 10% of", "receive any of"))
     assert "C425" in {d.code for d in check([str(path)]).diagnostics}
+
+
+def test_a_red_line_dropped_whole_is_reported_and_a_missing_semicolon_loses_nothing(tmp_path):
+    path = tmp_path / "dropped.plan"
+    path.write_text('state a "A";\nregion r "R";\nplan p { point 1 { a shall withdraw from r; } }\n'
+                    'positions a {\n  redline x { require a shall withdraw from r; }\n'
+                    '  redline y "Y" { require a shall withdraw from r }\n}\n')
+    result = check([str(path)])
+    assert {v.id: v.verdict for v in result.verdicts} == {"y": "satisfied"}  # S104 is repaired, not lost
+    r503 = [d for d in result.diagnostics if d.code == "R503"]
+    assert [d.span.line for d in r503] == [4] and "may be missing" in r503[0].message
