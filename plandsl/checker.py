@@ -445,7 +445,8 @@ class _PlanChecker:
                 table.setdefault((subject, key), []).append(occurrence)
         for key, allowed in permissions.items():
             for occurrence in allowed:
-                banned = next((b for b in bans.get(key, ()) if not b.excludes(occurrence)), None)
+                banned = next((b for b in bans.get(key, ()) if not b.excludes(occurrence)
+                               and _same_scope(b.clause.action, occurrence.clause.action)), None)
                 if banned is not None:
                     self.report("C416", Severity.ERROR, f"this clause allows what {banned.where} bans "
                                 f"('{banned.clause.modality}')", occurrence.clause.span,
@@ -649,6 +650,20 @@ def _deadline(clause: ast.Clause):
             if count is not None:
                 return ("days", count)
     return None
+
+
+def _same_scope(ban, permission) -> bool:
+    """An amnesty or exchange banned for one scope and allowed for another is no conflict.
+
+    Scopes are free text: the same words, case and spacing aside, are the same scope;
+    a clause with no scope covers every one.
+    """
+    name = "scope" if isinstance(ban, ast.Amnesty) else "terms" if isinstance(ban, ast.ExchangePrisoners) else None
+    if name is None:
+        return True
+    banned, allowed = getattr(ban, name), getattr(permission, name)
+    return banned is None or allowed is None or " ".join(banned.casefold().split()) == " ".join(
+        allowed.casefold().split())
 
 
 def _action_key(action) -> tuple | None:

@@ -97,3 +97,15 @@ def test_c428_a_zero_denominator_is_no_share_and_no_limit(tmp_path):
     messages = [d.message for ds in found.values() for d in ds]
     assert not [m for m in messages if "no limit" in m or "%" in m], messages
     assert not {"C406", "C411", "C412", "C413"} & set(found)
+
+
+def test_c416_amnesties_and_exchanges_of_different_scopes_do_not_conflict(tmp_path):
+    # Free text was ignored: banning an amnesty for war crimes "conflicted" with one for political prisoners.
+    text = ('state a "A";\nplan p { point 1 { a shall not grant amnesty "war crimes"; '
+            'a may grant amnesty "political prisoners"; a shall not exchange prisoners "officers"; '
+            'a may exchange prisoners "conscripts"; } }\n')
+    assert "C416" not in codes_found(tmp_path, text)
+    same = text.replace('"political prisoners"', '"War  Crimes"')
+    assert len(codes_found(tmp_path, same)["C416"]) == 1
+    unscoped = text.replace('a shall not grant amnesty "war crimes"', "a shall not grant amnesty")
+    assert len(codes_found(tmp_path, unscoped)["C416"]) == 1
