@@ -41,6 +41,7 @@ and a verdict that changes with it is reported for that option.
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 from plandsl import ast
@@ -541,7 +542,9 @@ def _share_matches(want: ast.Share, have: ast.Share | None, kind: str) -> bool:
 _FREE_TEXT = frozenset({"scope", "terms"})
 
 
+@functools.lru_cache(maxsize=4096)
 def _normal(text: str) -> str:
+    # Remembered: every plan and every alternative asks again about the same texts.
     return " ".join(text.casefold().split())
 
 
