@@ -371,7 +371,8 @@ class Share(Node):
     ``amount`` is an estimate of a :class:`Quantity` (``100 billion USD``);
     ``proportion`` an estimate of a :class:`Fraction` or :class:`Percent`
     (``about one-third``, ``50%``), alone or in brackets after the amount.
-    ``rest`` is ``"remainder"`` or ``"all"`` when the text says so.
+    ``rest`` is ``"remainder"`` or ``"all"`` when the text says so, and ``"any"``
+    in a red-line pattern for any share.
     """
 
     amount: Estimate | None
@@ -442,9 +443,12 @@ class HoldElections(Node):
 
 @_node
 class Provision(Node):
-    """``provision "free text" [tags a, b]``: anything the other kinds cannot say."""
+    """``provision "free text" [tags a, b]``: anything the other kinds cannot say.
 
-    text: str
+    ``text`` is None for ``provision any``, a red-line pattern for any provision.
+    """
+
+    text: str | None
     tags: tuple[Ref, ...]
 
 

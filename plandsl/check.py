@@ -38,7 +38,8 @@ class CheckOptions:
 class Verdict:
     """One red line of one party, judged against one plan.
 
-    ``verdict`` is ``"satisfied"``, ``"violated"`` or ``"not addressed"``;
+    ``verdict`` is ``"satisfied"``, ``"violated"``, ``"not addressed"``, or
+    ``"not judged"`` when the red line or the plan could not be read completely;
     ``points`` are the numbers of the points that decide it; ``option`` is set
     when the verdict holds only if that bracketed alternative is chosen
     (``"point 7 option b"``).
@@ -110,7 +111,7 @@ class CheckResult:
         counts = {"files": len(self.files), "errors": 0, "warnings": 0, "infos": 0}
         for diagnostic in self.diagnostics:
             counts[{"error": "errors", "warning": "warnings", "info": "infos"}[diagnostic.severity.value]] += 1
-        for verdict in ("satisfied", "violated", "not addressed"):
+        for verdict in ("satisfied", "violated", "not addressed", "not judged"):
             counts[verdict.replace(" ", "_")] = sum(v.verdict == verdict and v.option is None for v in self.verdicts)
         return counts
 
@@ -141,7 +142,7 @@ def _check(paths, positions, options: CheckOptions, stdin: bytes | None) -> Chec
                    options.allow_outside_uses)
     trees = [result.tree for result in program.files.values() if result.tree is not None]
     elsewhere = DeclaredElsewhere(program, options.max_bytes)
-    model = build_model(trees, elsewhere)
+    model = build_model(trees, elsewhere, [d for result in program.files.values() for d in result.diagnostics])
     diagnostics = list(program.all_diagnostics()) + model.diagnostics + check_plans(model)
     verdicts, spectrum, redline_diagnostics = evaluate(model, options.redline_severity)
     diagnostics += redline_diagnostics
@@ -151,7 +152,8 @@ def _check(paths, positions, options: CheckOptions, stdin: bytes | None) -> Chec
     # In a file with syntax errors the tree is partial: what the checker says of the
     # missing pieces would be noise, so only its syntax errors are reported.
     broken = {path for path, result in program.files.items() if not result.ok}
-    diagnostics = [d for d in diagnostics if d.span.file not in broken or d.code[0] in "SF"]
+    # R503 says what was not judged because of them.
+    diagnostics = [d for d in diagnostics if d.span.file not in broken or d.code[0] in "SF" or d.code == "R503"]
     return CheckResult(
         files={path: result.text for path, result in program.files.items()},
         diagnostics=sort_diagnostics(diagnostics),

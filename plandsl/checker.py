@@ -53,6 +53,7 @@ class _PlanChecker:
         self.bans()
         self.timing()
         self.sequencing()
+        self.triggers_in_options()
         self.units()
 
     # ---------------------------------------------------------------- points and options
@@ -133,6 +134,16 @@ class _PlanChecker:
 
     def wildcards(self) -> None:
         for occurrence in self.occurrences:
+            action = occurrence.clause.action
+            share = getattr(action, "share", None)
+            if isinstance(share, ast.Share) and share.rest == "any":
+                self.report("C425", Severity.ERROR, "'any' share matches shares in red lines; a plan must say how "
+                            "much", share.span, "write the share: 50%, one-third, 10 billion USD, remainder, all")
+                continue
+            if isinstance(action, ast.Provision) and action.text is None:
+                self.report("C425", Severity.ERROR, "'provision any' matches provisions in red lines; a plan must "
+                            "say what it provides", action.span, 'write it: provision "..."')
+                continue
             for node in ast.walk(occurrence.clause):
                 if isinstance(node, ast.Ref) and node.wildcard:
                     self.report("C425", Severity.ERROR, "'any' matches names in red lines; a plan must name who "
@@ -261,13 +272,13 @@ class _PlanChecker:
     def _cap_against_strength(self, force, occurrence, limit: ast.Limit, strength) -> None:
         if limit.share is not None and isinstance(limit.share.amount, ast.Fraction):
             fraction = limit.share.amount
-            if fraction.denominator == 0 or fraction.numerator > fraction.denominator:
+            if fraction.denominator != 0 and fraction.numerator > fraction.denominator:  # over zero: C428
                 self.report("C406", Severity.ERROR, f"a cap of {fraction.numerator}/{fraction.denominator} of "
                             "strength is more than the force has", limit.span, "a share of strength is at most 1")
                 return
         cap = cap_range(limit, strength)
         current = bounds(strength)
-        if limit.amount is not None and limit.share is not None and current is not None:
+        if limit.amount is not None and bounds(limit.share) is not None and current is not None:
             stated, expected = bounds(limit.amount), scale(nominal_bounds(strength), bounds(limit.share))
             if stated and not meet(stated, widen(expected)):
                 self.report("C410", Severity.ERROR, f"{_show_range(stated)} is not {_show_limit_share(limit)} of "
@@ -434,7 +445,8 @@ class _PlanChecker:
                 table.setdefault((subject, key), []).append(occurrence)
         for key, allowed in permissions.items():
             for occurrence in allowed:
-                banned = next((b for b in bans.get(key, ()) if not b.excludes(occurrence)), None)
+                banned = next((b for b in bans.get(key, ()) if not b.excludes(occurrence)
+                               and _same_scope(b.clause.action, occurrence.clause.action)), None)
                 if banned is not None:
                     self.report("C416", Severity.ERROR, f"this clause allows what {banned.where} bans "
                                 f"('{banned.clause.modality}')", occurrence.clause.span,
@@ -504,6 +516,46 @@ class _PlanChecker:
             self.report("C418", Severity.ERROR, f"these clauses wait on each other and can never start: {names}",
                         cycle[0].clause.span, "one of them must start without the other")
 
+    def triggers_in_options(self) -> None:
+        """C427: a clause that waits on a label that only some alternatives of a point define.
+
+        Options of one point are never in force together: if another one is chosen,
+        what the clause waits on never happens. A label that every option of the
+        point defines, or that an agreed option defines, is always there.
+        """
+        defined: dict[str, list[PlacedClause]] = {}
+        for occurrence in self.occurrences:
+            if occurrence.clause.label:
+                defined.setdefault(occurrence.clause.label, []).append(occurrence)
+        options = {item.number: {o.label for o in item.items if isinstance(o, ast.Option)}
+                   for item in self.plan.items if isinstance(item, ast.Point)}
+        for occurrence in self.occurrences:
+            for node in ast.walk(occurrence.clause):
+                reference = node.reference if isinstance(node, (ast.Upon, ast.Breached)) else (
+                    node.after if isinstance(node, ast.Within) else None)
+                if not isinstance(reference, ast.Ref) or reference.name not in defined:
+                    continue
+                where = defined[reference.name]
+                if any(d.option is None or d.agreed for d in where):
+                    continue
+                point, labels = where[0].point, sorted({d.option for d in where})
+                if occurrence.point == point and occurrence.option in labels:
+                    continue
+                if options.get(point, set()) <= set(labels):
+                    continue
+                said = f"point {point} option{'s' if len(labels) > 1 else ''} {_and(labels)}"
+                if occurrence.point == point and occurrence.option is not None:
+                    message = (f"this clause, in option {occurrence.option}, waits on '{reference.name}', "
+                               f"which only {said} says")
+                    hint = (f"options of one point are never in force together: label a clause "
+                            f"'{reference.name}' in option {occurrence.option}, or wait on another clause")
+                else:
+                    message = f"this clause waits on '{reference.name}', which only {said} says"
+                    hint = (f"if another option of point {point} is chosen, '{reference.name}' never takes "
+                            f"effect: label a clause '{reference.name}' in every option, or move this clause "
+                            f"into {'that option' if len(labels) == 1 else 'those options'}")
+                self.report("C427", Severity.WARNING, message, reference.span, hint)
+
     # ---------------------------------------------------------------- units
 
     def units(self) -> None:
@@ -568,6 +620,11 @@ def _totals(occurrences: list[PlacedClause], part) -> list[tuple[Decimal, list[P
     return [(sum(map(part, standing), Decimal(0)), standing, []), (sum(map(part, worst), Decimal(0)), worst, chosen)]
 
 
+def _and(words: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def _if_chosen(choice: list[tuple]) -> str:
     """', if point 2 option b is chosen' for the options a worst case takes ('' for none)."""
     if not choice:
@@ -593,6 +650,20 @@ def _deadline(clause: ast.Clause):
             if count is not None:
                 return ("days", count)
     return None
+
+
+def _same_scope(ban, permission) -> bool:
+    """An amnesty or exchange banned for one scope and allowed for another is no conflict.
+
+    Scopes are free text: the same words, case and spacing aside, are the same scope;
+    a clause with no scope covers every one.
+    """
+    name = "scope" if isinstance(ban, ast.Amnesty) else "terms" if isinstance(ban, ast.ExchangePrisoners) else None
+    if name is None:
+        return True
+    banned, allowed = getattr(ban, name), getattr(permission, name)
+    return banned is None or allowed is None or " ".join(banned.casefold().split()) == " ".join(
+        allowed.casefold().split())
 
 
 def _action_key(action) -> tuple | None:

@@ -98,6 +98,15 @@ _ALL = [
         good='plan p { point 1 { allocate 1000 billion USD of assets to fund; } }',
     ),
     Code(
+        "S111", "invalid-date", "A date that is not on the calendar", Severity.ERROR,
+        "Dates are written year-month-day (2025-11-20), year-month (2025-11) or as a "
+        "year (2025). The year runs from 0001 to 9999, the month from 01 to 12, and the "
+        "day to the end of its month: 2025-02-30 and 2025-29-09 name no day. When the "
+        "day and the month look swapped, the hint gives the date the other way round.",
+        bad='plan p { date 2025-29-09; }',
+        good='plan p { date 2025-09-29; }',
+    ),
+    Code(
         "F201", "use-not-found", "A used file cannot be read", Severity.ERROR,
         "'use \"PATH\";' names a file relative to the file that says it. The file "
         "does not exist or cannot be read.",
@@ -398,6 +407,27 @@ _CHECK = [
         good='plan a { revises b; }\nplan b;\n'.replace("plan b;", "plan b { }"),
     ),
     Code(
+        "C427", "trigger-in-one-option", "A clause waiting on a label that only one alternative defines",
+        Severity.WARNING,
+        "Bracketed options of one point are never in force together. A clause outside "
+        "them (or in another option) that waits on a label defined only in some of "
+        "them ('upon', 'within ... of', 'is breached') waits for nothing if another "
+        "option is chosen. Label a clause in every option, or move the clause into the option.",
+        bad=_plan("  point 1 {\n    option a { ceasefire: russia shall cease fire; }\n"
+                  "    option b { russia shall cease fire from 2026; }\n  }\n"
+                  "  point 2 { ukraine shall withdraw from donetsk upon ceasefire; }"),
+        good=_plan("  point 1 {\n    option a { ceasefire: russia shall cease fire; }\n"
+                   "    option b { ceasefire: russia shall cease fire from 2026; }\n  }\n"
+                   "  point 2 { ukraine shall withdraw from donetsk upon ceasefire; }"),
+    ),
+    Code(
+        "C428", "zero-denominator", "A fraction over zero", Severity.ERROR,
+        "A fraction such as 1/0 divides by zero: it is no share of anything, so no sum, "
+        "cap or comparison can use it. Write the share meant.",
+        bad=_plan("  point 1 { usa shall receive 1/0 of profits from rebuild; }"),
+        good=_plan("  point 1 { usa shall receive 1/2 of profits from rebuild; }"),
+    ),
+    Code(
         "R501", "redline-violated", "A plan crosses a party's red line", Severity.WARNING,
         "A red line of a party (from its positions) is violated by the clauses in force. "
         "The severity is set with --redline-severity; the hint says which points decide it.",
@@ -415,6 +445,16 @@ _CHECK = [
         + 'positions ukraine { redline nato "NATO stays open" { forbid ukraine shall never join nato; } }\n',
         good=_plan("  point 1 {\n    option a agreed { ukraine may join nato; }\n"
                    "    option b { ukraine may join nato from 2030; }\n  }")
+        + 'positions ukraine { redline nato "NATO stays open" { forbid ukraine shall never join nato; } }\n',
+    ),
+    Code(
+        "R503", "redline-not-judged", "A red line or a plan that could not be judged", Severity.WARNING,
+        "A red line whose requirements hold a syntax error, or a plan that holds one, was "
+        "not read completely: judging it on what was read would give a verdict on "
+        "something else. It is listed as 'not judged', with the error, until the error is fixed.",
+        bad=_plan("  point 1 { ukraine may join nato; }")
+        + 'positions ukraine { redline nato "NATO stays open" { forbid ukraine shall never join; } }\n',
+        good=_plan("  point 1 { ukraine may join nato; }")
         + 'positions ukraine { redline nato "NATO stays open" { forbid ukraine shall never join nato; } }\n',
     ),
     Code(

@@ -198,7 +198,8 @@ def action(node) -> str:
     if kind is ast.HoldElections:
         return "hold elections" + (f" in {names(node.regions)}" if node.regions else "")
     if kind is ast.Provision:
-        return f"provision {string(node.text)}" + (f" tags {names(node.tags)}" if node.tags else "")
+        text = "any" if node.text is None else string(node.text)
+        return f"provision {text}" + (f" tags {names(node.tags)}" if node.tags else "")
     raise TypeError(f"no text form for {kind.__name__}")
 
 

@@ -10,6 +10,8 @@ or points that do not exist, and declarations nothing uses.
 
 from __future__ import annotations
 
+import bisect
+import calendar
 import difflib
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -115,6 +117,8 @@ class Model:
     force_party: dict[str, str] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     used: set[str] = field(default_factory=set)
+    #: Syntax errors by file, in order: a node whose span holds one was not read completely.
+    syntax_errors: dict[str, list[Diagnostic]] = field(default_factory=dict)
     # Answers about the hierarchies, remembered: the model does not change once built,
     # and red lines ask the same questions for every plan.
     _memo: dict = field(default_factory=dict, repr=False)
@@ -124,6 +128,21 @@ class Model:
         if key not in memo:
             memo[key] = compute()
         return memo[key]
+
+    def unread(self, node: ast.Node) -> Diagnostic | None:
+        """The first syntax error inside ``node``'s span, if any: then it was not read completely."""
+        errors = self.errors_in(node)
+        return errors[0] if errors else None
+
+    def errors_in(self, node: ast.Node) -> list[Diagnostic]:
+        """The syntax errors inside ``node``'s span, in order."""
+        errors = self.syntax_errors.get(node.span.file)
+        if not errors:
+            return []
+        span = node.span
+        start = bisect.bisect_left(errors, (span.line, span.column), key=_position)
+        end = bisect.bisect_right(errors, (span.end_line, span.end_column), key=_position)
+        return errors[start:end]
 
     def kind(self, name: str) -> str | None:
         """The declaration kind of ``name`` ("region", "state", "plan"...), or None."""
@@ -252,18 +271,61 @@ def plan_clauses(plan: ast.Plan) -> list[PlacedClause]:
 
 def amount_value(estimate: ast.Estimate | None) -> Decimal | None:
     """The number an estimate states (for quantities, with its scale), or None."""
-    if estimate is None or estimate.amount is None:
+    from plandsl.quantities import amount_of
+
+    return None if estimate is None else amount_of(estimate.amount)
+
+
+def date_problem(date: ast.Date) -> tuple[str, str | None] | None:
+    """Why a date names no day of the calendar, with a hint; None for a real date.
+
+    Years run from 0001 to 9999, months from 01 to 12, days to the end of their
+    month in that year (29 February only in a leap year).
+    """
+    year, month, day = date.year, date.month, date.day
+    if not 1 <= year <= 9999:
+        return f"there is no year {year:04d}", "years run from 0001 to 9999"
+    if month is None:
         return None
-    return estimate.amount.value
+    if not 1 <= month <= 12:
+        if day is not None and 1 <= day <= 12 and 1 <= month <= calendar.monthrange(year, day)[1]:
+            return (f"there is no month {month:02d}",
+                    f"day and month look swapped: write {year:04d}-{day:02d}-{month:02d} (year-month-day)")
+        return f"there is no month {month:02d}", "months run from 01 to 12; dates are written year-month-day"
+    if day is None:
+        return None
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        name = calendar.month_name[month]
+        if 1 <= day <= 12 and month <= calendar.monthrange(year, day)[1]:
+            hint = f"{name} {year:04d} has {last} days; if day and month are swapped, write {year:04d}-{day:02d}-{month:02d}"
+        else:
+            hint = f"{name} {year:04d} has {last} days"
+        return f"there is no day {day:02d} in {name} {year:04d}", hint
+    return None
 
 
-def build_model(files: list[ast.PlanFile], declared_elsewhere=None) -> Model:
+def _position(diagnostic: Diagnostic) -> tuple[int, int]:
+    return diagnostic.span.line, diagnostic.span.column
+
+
+def build_model(files: list[ast.PlanFile], declared_elsewhere=None, syntax_errors: list[Diagnostic] = ()) -> Model:
     """Index the declarations of ``files`` and resolve every name in them.
 
     ``declared_elsewhere(name, file)``, when given, names a file not loaded that
     declares ``name``, as ``file`` would ``use`` it (or None): N301's hint then says
-    to use it (see :class:`plandsl.loader.DeclaredElsewhere`)."""
+    to use it (see :class:`plandsl.loader.DeclaredElsewhere`).
+
+    ``syntax_errors`` are those of the files' parse: a plan or red line holding one
+    was not read completely, and is not judged.
+    """
     model = Model()
+    for error in syntax_errors:
+        # A missing ';' (S104) is repaired by inserting it: nothing is lost.
+        if error.code.startswith("S") and error.code != "S104" and error.severity is Severity.ERROR:
+            model.syntax_errors.setdefault(error.span.file, []).append(error)
+    for errors in model.syntax_errors.values():
+        errors.sort(key=_position)
     for tree in files:
         for statement in tree.statements:
             if isinstance(statement, ast.Declaration):
@@ -340,6 +402,27 @@ class _Resolver:
         for ref in refs:
             self.ref(ref, kinds)
 
+    def values(self, value: ast.Node) -> None:
+        """Dates and fractions inside a property's value (an estimate, a date)."""
+        for node in ast.walk(value):
+            if isinstance(node, ast.Date):
+                self.date(node)
+            elif isinstance(node, ast.Fraction):
+                self.fraction(node)
+
+    def fraction(self, fraction: ast.Fraction) -> None:
+        """C428: a fraction over zero is no number; arithmetic takes it as unknown."""
+        if fraction.denominator == 0:
+            self.report("C428", Severity.ERROR, f"'{fraction.numerator}/0' divides by zero: it is no share of "
+                        "anything", fraction.span, "write the share meant, such as 1/2 or 10%")
+
+    def date(self, date: ast.Date) -> None:
+        """S111: a date that names no day of the calendar (2025-29-09, 2025-02-30, 2025-13)."""
+        problem = date_problem(date)
+        if problem is not None:
+            message, hint = problem
+            self.report("S111", Severity.ERROR, f"'{date}' is not a date: {message}", date.span, hint)
+
     # ---------------------------------------------------------------- statements
 
     def file(self, tree: ast.PlanFile) -> None:
@@ -369,7 +452,9 @@ class _Resolver:
             if prop.key == "part of":
                 kinds = frozenset({owner_kind})
             for item in prop.values:
-                if isinstance(item, ast.Ref) and kinds is not None:
+                if isinstance(item, (ast.Date, ast.Estimate)):
+                    self.values(item)
+                elif isinstance(item, ast.Ref) and kinds is not None:
                     self.ref(item, kinds)
                 elif isinstance(item, ast.Citation):
                     self.ref(item.source, SOURCE)
@@ -448,6 +533,12 @@ class _Resolver:
 
     def node(self, node: ast.Node, scope: "_Scope") -> None:
         kind = type(node)
+        if kind is ast.Date:
+            self.date(node)
+            return
+        if kind is ast.Fraction:
+            self.fraction(node)
+            return
         if kind in (ast.Within, ast.Upon):
             reference = node.after if kind is ast.Within else node.reference
             if reference is not None:

@@ -477,6 +477,9 @@ class _Builder(Transformer):
     def share_all(self, c):
         return ast.Share(None, None, "all", span=_span(c))
 
+    def share_any(self, c):
+        return ast.Share(None, None, "any", span=_span(c))
+
     def sanction(self, c):
         return ast.Sanctions(str(c[0]), c[1] is not None, c[4], span=_span(c))
 
@@ -517,7 +520,7 @@ class _Builder(Transformer):
         return ast.HoldElections(c[3] or (), span=_span(c))
 
     def provision(self, c):
-        return ast.Provision(_string(c[1]), c[3] or (), span=_span(c))
+        return ast.Provision(None if c[1].type == "ANY" else _string(c[1]), c[3] or (), span=_span(c))
 
     # ---------------------------------------------------------------- modifiers and conditions
     def within(self, c):

@@ -69,7 +69,11 @@ class Prose:
     @staticmethod
     def date(date: ast.Date) -> str:
         """20 November 2025; November 2025; 2025."""
-        if date.month is None or not 1 <= date.month <= 12:
+        from plandsl.model import date_problem
+
+        if date_problem(date) is not None:
+            return str(date)  # as written: no real day to name (S111)
+        if date.month is None:
             return str(date.year)
         month = _MONTHS[date.month - 1]
         return f"{date.day} {month} {date.year}" if date.day else f"{month} {date.year}"
@@ -152,6 +156,8 @@ class Prose:
         if kind is ast.HoldElections:
             return "hold elections" + (f" in {self.names(node.regions)}" if node.regions else "")
         if kind is ast.Provision:
+            if node.text is None:
+                return "make any provision" + (f" on {self.names(node.tags)}" if node.tags else "")
             return f"provide: {node.text}"
         return kind.__name__
 
@@ -168,6 +174,8 @@ class Prose:
             return "the remainder"
         if share.rest == "all":
             return "all"
+        if share.rest == "any":
+            return "any share"
         if share.amount is None:
             return self.amount(share.proportion)
         text = self.amount(share.amount)
@@ -217,7 +225,7 @@ class Prose:
 
 def percent(value: float | None) -> str:
     """0.2778 -> '28%'; None -> '—'."""
-    if value is None:
-        return "—"
+    if value is None or value != value or value in (float("inf"), float("-inf")):
+        return "—"  # no position, or none that is a number
     shown = round(value * 100)
     return f"{shown + 0}%"  # + 0 turns -0 into 0

@@ -24,11 +24,18 @@ _DISTANCE_UNITS = {"km": Decimal(1), "kilometres": Decimal(1), "kilometers": Dec
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
 
+def amount_of(amount: ast.Amount | None) -> Decimal | None:
+    """The number an amount states, or None: a fraction over zero (C428) states none."""
+    if amount is None or (isinstance(amount, ast.Fraction) and amount.denominator == 0):
+        return None
+    return amount.value
+
+
 def bounds(estimate: ast.Estimate | None) -> tuple[Decimal, Decimal] | None:
     """The range an estimate allows, in the amount's own unit; None when unknown."""
-    if estimate is None or estimate.amount is None:
+    value = None if estimate is None else amount_of(estimate.amount)
+    if value is None:
         return None
-    value = estimate.amount.value
     qualifier = estimate.qualifier
     if qualifier is None:
         return value, value
@@ -52,9 +59,9 @@ def nominal_bounds(estimate: ast.Estimate | None) -> tuple[Decimal, Decimal] | N
     A share is taken of the figure a text names: one-tenth of "more than 800,000"
     means about 80,000, not anything above 80,000.
     """
-    if estimate is None or estimate.amount is None:
+    value = None if estimate is None else amount_of(estimate.amount)
+    if value is None:
         return None
-    value = estimate.amount.value
     if estimate.qualifier is None:
         return value, value
     return value * (1 - ABOUT), value * (1 + ABOUT)
@@ -107,6 +114,11 @@ def is_distance(unit: str) -> bool:
 def is_currency(unit: str) -> bool:
     """Three capital letters: USD, EUR."""
     return bool(_CURRENCY.fullmatch(unit))
+
+
+def distance_factor(unit: str) -> Decimal | None:
+    """Kilometres per unit of distance (1 for km, 1.609344 for miles), or None for other units."""
+    return _DISTANCE_UNITS.get(unit)
 
 
 def days(quantity: ast.Quantity) -> Decimal | None:

@@ -6,6 +6,24 @@ qualified figure such as ``less than 600,000 personnel`` matches a range) or an
 outcome (``russia holds donbas``: who holds the land once the plan's cessions
 and withdrawals are done).
 
+Figures in a pattern are compared, not ignored: a weapon's range, a withdrawal's
+distance, a zone's depth and a share of a pool or of profits must fall within the
+pattern's (distances in kilometres). A clause that gives no figure leaves it open:
+it is covered by a ``forbid`` and does not meet a ``require``.
+
+Free text is compared by its words, not its spelling: case and spacing aside, a
+pattern's text matches a clause whose text contains it (a provision, an
+amnesty's scope, an exchange's terms). A provision pattern is about its tags
+and its words: it matches a provision that carries at least one of its tags (or
+a part or member of a tag that names a region or party), or whose text contains
+its text; ``provision any`` matches every provision, ``provision any tags x``
+every provision tagged x. A provision speaks to the matter of a pattern only
+when it matches it so, whatever its modality: who a provision binds is not what
+it is about.
+
+A red line that holds a syntax error, or a plan that does, is "not judged": its
+requirements or its clauses are not all known (R503).
+
 Each predicate gets one of three verdicts:
 
 - ``require``: satisfied when a clause in force matches it; violated when the
@@ -23,15 +41,18 @@ and a verdict that changes with it is reported for that option.
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 from plandsl import ast
 from plandsl.check import SpectrumEntry, Verdict
 from plandsl.diagnostics import Diagnostic, Severity
 from plandsl.model import Model, PlacedClause, amount_value, plan_clauses
-from plandsl.quantities import INFINITY, bounds, cap_range, meet, nominal_bounds, scale, show
+from plandsl.quantities import (INFINITY, bounds, cap_range, distance_factor, meet, nominal_bounds, scale,
+                                show)
 
 SATISFIED, VIOLATED, NOT_ADDRESSED = "satisfied", "violated", "not addressed"
+NOT_JUDGED = "not judged"
 
 # Which modalities a clause's modality implies: "shall never" is also "shall not".
 _IMPLIES = {
@@ -45,21 +66,68 @@ _IMPLIES = {
 
 
 def evaluate(model: Model, severity: Severity) -> tuple[list[Verdict], list[SpectrumEntry], list[Diagnostic]]:
-    """Judge every red line in ``model.positions`` against every plan in ``model.plans``."""
+    """Judge every red line in ``model.positions`` against every plan in ``model.plans``.
+
+    A red line or a plan that holds a syntax error was not read completely: what
+    it would be judged on is unknown, so its verdict is "not judged", with the
+    error, and R503 says so once at the red line or the plan.
+    """
     verdicts: list[Verdict] = []
     diagnostics: list[Diagnostic] = []
     spectrum: list[SpectrumEntry] = []
     words = _Words()
+    redlines = [(positions.party.name, item, model.unread(item))
+                for positions in model.positions for item in positions.items if isinstance(item, ast.RedLine)]
+    for positions in model.positions:
+        # An error outside every red line may have dropped one whole (its name unread): say so.
+        inside = [i.span for i in positions.items if isinstance(i, ast.RedLine)]
+        stray = [e for e in model.errors_in(positions) if not any(_holds(span, e.span) for span in inside)]
+        if stray:
+            diagnostics.append(Diagnostic(
+                "R503", Severity.WARNING, f"{positions.party.name}'s positions could not be read completely: a red "
+                f"line there may be missing, and is not judged", positions.span.head(),
+                f"fix the syntax error at line {stray[0].span.line} first"))
+    for party, redline, error in redlines:
+        if error is not None:
+            diagnostics.append(Diagnostic(
+                "R503", Severity.WARNING, f"{party}'s red line '{redline.name}' is not judged: it could not be read "
+                f"completely", redline.span.head(), f"fix the syntax error at line {error.span.line} first"))
     for plan in model.plans.values():
+        unread = model.unread(plan)
+        if unread is not None:
+            if redlines:
+                diagnostics.append(Diagnostic(
+                    "R503", Severity.WARNING, f"plan '{plan.name}' is not judged against any red line: it could not "
+                    "be read completely", plan.span.head(), f"fix the syntax error at line {unread.span.line} first"))
+            for party, redline, _ in redlines:
+                verdicts.append(_not_judged(plan, party, redline, f"Plan '{plan.name}' could not be read "
+                                            f"completely: {_at(unread)}."))
+            continue
         clauses = plan_clauses(plan)
         judge = _Judge(model, plan, clauses, words)
-        for positions in model.positions:
-            for redline in (i for i in positions.items if isinstance(i, ast.RedLine)):
-                found = judge.redline(positions.party.name, redline)
-                verdicts.extend(found)
-                diagnostics.extend(_diagnostics(found, judge, severity))
+        for party, redline, error in redlines:
+            if error is not None:
+                verdicts.append(_not_judged(plan, party, redline, f"The red line could not be read completely: "
+                                            f"{_at(error)}."))
+                continue
+            found = judge.redline(party, redline)
+            verdicts.extend(found)
+            diagnostics.extend(_diagnostics(found, judge, severity))
         spectrum.extend(_spectrum(model, plan, clauses))
     return verdicts, spectrum, diagnostics
+
+
+def _holds(outer: ast.Span, inner: ast.Span) -> bool:
+    return (outer.line, outer.column) <= (inner.line, inner.column) <= (outer.end_line, outer.end_column)
+
+
+def _not_judged(plan: ast.Plan, party: str, redline: ast.RedLine, explanation: str) -> Verdict:
+    return Verdict(plan.name, party, redline.name, redline.title, NOT_JUDGED, (), explanation)
+
+
+def _at(error: Diagnostic) -> str:
+    """'line 14: unexpected 'any' [S101]': a syntax error, where and what, for an explanation."""
+    return f"line {error.span.line}: {error.message.rstrip('.')} [{error.code}]"
 
 
 class _Judge:
@@ -123,15 +191,16 @@ class _Judge:
         pattern = self.words(predicate)
         if requirement.kind == "require":
             if matching:
-                return SATISFIED, matching, f"{_where(matching)} says what is required: '{pattern}'."
+                return SATISFIED, matching, f"{_where(matching, 'says')} what is required: '{pattern}'."
             if addressing:
-                return VIOLATED, addressing, (f"{_where(addressing)} says '{self.words(addressing[0].clause)}', "
+                return VIOLATED, addressing, (f"{_where(addressing, 'says')} '{self.words(addressing[0].clause)}', "
                                               f"not what is required: '{pattern}'.")
             return NOT_ADDRESSED, [], f"No point says '{pattern}' or speaks to it."
         if matching:
-            return VIOLATED, matching, f"{_where(matching)} says '{self.words(matching[0].clause)}', which is forbidden."
+            return VIOLATED, matching, (f"{_where(matching, 'says')} '{self.words(matching[0].clause)}', "
+                                        "which is forbidden.")
         if addressing:
-            return SATISFIED, addressing, (f"{_where(addressing)} speaks to it without the forbidden "
+            return SATISFIED, addressing, (f"{_where(addressing, 'speaks')} to it without the forbidden "
                                            f"'{pattern}'.")
         return NOT_ADDRESSED, [], f"No point speaks to '{pattern}'."
 
@@ -167,6 +236,8 @@ class _Judge:
             return False
         if isinstance(wanted, ast.Exceed):
             return self.limit_matches(wanted.limit, given.limit, subjects)
+        if isinstance(wanted, ast.Provision):
+            return self.provision_matches(wanted, given, kind)
         for name in _slots(wanted):
             want, have = getattr(wanted, name), getattr(given, name)
             if isinstance(want, ast.Ref):
@@ -175,9 +246,40 @@ class _Judge:
             elif isinstance(want, tuple) and want and isinstance(want[0], ast.Ref):
                 if not self.names_match(want, have or (), kind):
                     return False
+            elif isinstance(want, (ast.Estimate, ast.Quantity)):  # a weapon's range, a distance, a depth
+                if not _figure_matches(want, have, kind):
+                    return False
+            elif isinstance(want, ast.Share):
+                if not _share_matches(want, have, kind):
+                    return False
+            elif name in _FREE_TEXT:  # an amnesty's scope, an exchange's terms: said in many ways
+                if want is not None and not (have is not None and _text_contains(have, want)):
+                    return False
             elif isinstance(want, str) and want != have:  # legal status, verb, zone, strength
                 return False
         return True
+
+    def provision_matches(self, wanted: ast.Provision, given: ast.Provision, kind: str) -> bool:
+        """Does a provision speak to what a provision pattern is about?
+
+        ``provision any`` matches every provision. A pattern with text matches a
+        provision whose text contains it, ignoring case and spacing; a pattern with
+        tags matches a provision with at least one of them (or a part or member of
+        one). A pattern with both matches on either: the tags say what the
+        provision is about, the text how it may be worded.
+        """
+        if wanted.text is None and not wanted.tags:
+            return True
+        if wanted.text is not None and _text_contains(given.text or "", wanted.text):
+            return True
+        return any(self.tag_matches(w, g, kind) for w in wanted.tags for g in given.tags)
+
+    def tag_matches(self, wanted: ast.Ref, given: ast.Ref, kind: str) -> bool:
+        if wanted.wildcard or wanted.name.casefold() == given.name.casefold():
+            return True
+        # Tags are free words; those that name a region or a party match its parts and members.
+        return (self.model.kind(wanted.name) is not None and self.model.kind(given.name) is not None
+                and self.name_matches(wanted, given, kind))
 
     def limit_matches(self, wanted: ast.Limit, given: ast.Limit, subjects) -> bool:
         if wanted.amount is None and wanted.share is None:
@@ -212,6 +314,9 @@ class _Judge:
             return False
         if pattern.subjects and not self.names_match(pattern.subjects, clause.subjects, "forbid"):
             return False
+        if isinstance(pattern.action, ast.Provision):
+            # Free text has no fields to compare: its topic is its tags and its words.
+            return self.provision_matches(pattern.action, clause.action, "forbid")
         for name in topic_fields(pattern.action):
             want, have = getattr(pattern.action, name), getattr(clause.action, name)
             wants = want if isinstance(want, tuple) else (want,)
@@ -373,6 +478,81 @@ _TOPICS = {
 }
 
 
+def _figure_matches(want, have, kind: str) -> bool:
+    """Does a clause's figure (a range, a distance, a share) say what the pattern's does?
+
+    A clause that gives no figure leaves it open: a ban covers it ("possess m" is
+    possession at any range), a requirement is not met by it. Distances compare in
+    kilometres; figures of different measures never match.
+    """
+    if isinstance(want, ast.Quantity):
+        want = ast.Estimate(None, want, span=want.span)
+    if isinstance(have, ast.Quantity):
+        have = ast.Estimate(None, have, span=have.span)
+    value = amount_value(want)
+    if value is None:
+        return True  # "unknown" in a pattern asks for no figure
+    have_range = bounds(have)
+    if have_range is None:
+        return kind == "forbid"
+    factors = _common_unit(want.amount, have.amount)
+    if factors is None:
+        return False
+    to_want, to_have = factors
+    have_range = (have_range[0] * to_have, have_range[1] * to_have)
+    target = (value * to_want, value * to_want)
+    if want.qualifier == "about":
+        low, high = bounds(want)
+        target = (low * to_want, high * to_want)
+    open_ends = (have.qualifier == "more than", have.qualifier == "less than")
+    return _within(have_range, want, value * to_want, target, open_ends)
+
+
+def _common_unit(want: ast.Amount, have: ast.Amount) -> tuple[Decimal, Decimal] | None:
+    """Factors that bring two figures to one unit; None when they measure different things."""
+    want_unit = want.unit if isinstance(want, ast.Quantity) else None
+    have_unit = have.unit if isinstance(have, ast.Quantity) else None
+    if want_unit == have_unit:
+        return Decimal(1), Decimal(1)  # the same unit, or two proportions
+    if want_unit is None or have_unit is None:
+        return None
+    factors = distance_factor(want_unit), distance_factor(have_unit)
+    return None if None in factors else factors
+
+
+_WHOLE = ast.Estimate(None, ast.Percent(Decimal(100)))
+
+
+def _share_matches(want: ast.Share, have: ast.Share | None, kind: str) -> bool:
+    """Does a clause's share of a pool or of profits say what the pattern's does?"""
+    if want.rest == "any":
+        return True
+    if have is None:
+        return kind == "forbid"  # "allocate POOL to X" leaves the size open
+    if want.rest is not None:
+        return have.rest == want.rest or (want.rest == "all" and bounds(have.proportion) == (1, 1))
+    if want.proportion is not None:
+        proportion = have.proportion if have.proportion is not None else _WHOLE if have.rest == "all" else None
+        if not _figure_matches(want.proportion, proportion, kind):
+            return False
+    return want.amount is None or _figure_matches(want.amount, have.amount, kind)
+
+
+# Fields of free text, compared by their words (case and spacing aside), not their spelling.
+_FREE_TEXT = frozenset({"scope", "terms"})
+
+
+@functools.lru_cache(maxsize=4096)
+def _normal(text: str) -> str:
+    # Remembered: every plan and every alternative asks again about the same texts.
+    return " ".join(text.casefold().split())
+
+
+def _text_contains(text: str, part: str) -> bool:
+    """True when ``text`` says ``part``: the one contains the other, case and spacing aside."""
+    return _normal(part) in _normal(text)
+
+
 def topic_fields(action) -> tuple[str, ...]:
     """The fields of an action that say what it is about (a cession's regions, a ban's weapons)."""
     return _TOPICS.get(type(action), ())
@@ -427,8 +607,10 @@ class _Words:
         return head
 
 
-def _where(entries: list[PlacedClause]) -> str:
+def _where(entries: list[PlacedClause], verb: str | None = None) -> str:
+    """'point 3', 'points 3 and 5'; with a verb in the third person, it agrees: 'points 3 and 5 say'."""
     points = sorted({e.point for e in entries})
     if len(points) == 1:
-        return f"point {points[0]}"
-    return "points " + ", ".join(str(p) for p in points[:-1]) + f" and {points[-1]}"
+        return f"point {points[0]}" + (f" {verb}" if verb else "")
+    words = "points " + ", ".join(str(p) for p in points[:-1]) + f" and {points[-1]}"
+    return words + (f" {verb.removesuffix('s')}" if verb else "")

@@ -39,7 +39,7 @@ SRCROOT = "%SRCROOT%"
 SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 GITHUB_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
-VERDICTS = ("satisfied", "violated", "not addressed")
+VERDICTS = ("satisfied", "violated", "not addressed", "not judged")
 
 
 # ============================================================================
@@ -188,7 +188,9 @@ def summary_line(result: CheckResult) -> str:
                                                                ("infos", "info")) if counts.get(key)]
     line = f"{_plural(counts['files'], 'file')} checked: " + (", ".join(problems) or "no problems")
     if result.verdicts:
-        parts = [f"{counts.get(v.replace(' ', '_'), 0)} {v}" for v in VERDICTS]
+        # "not judged" only when some are: a red line or plan that could not be read is rare.
+        parts = [f"{counts.get(v.replace(' ', '_'), 0)} {v}" for v in VERDICTS
+                 if v != "not judged" or counts.get("not_judged")]
         conditional = sum(v.option is not None for v in result.verdicts)
         if conditional:
             parts.append(f"{conditional} depending on an option")

@@ -231,7 +231,9 @@ def _changes(model: Model, prose: Prose, old: ast.Plan, new: ast.Plan, verdicts)
         if plan != old.name:
             continue
         newer = verdicts.get((new.name, party, redline))
-        if newer is not None and newer.verdict != verdict.verdict:
+        # A red line or plan not judged (not read completely) has no verdict to flip.
+        if newer is not None and newer.verdict != verdict.verdict and "not judged" not in (verdict.verdict,
+                                                                                           newer.verdict):
             flips.append({"party": prose.name(ast.Ref(party)), "id": redline, "title": verdict.title,
                           "before": verdict.verdict, "after": newer.verdict})
     return {"old": old.title or old.name, "new": new.title or new.name, "rows": rows, "flips": flips,

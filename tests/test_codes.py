@@ -123,7 +123,7 @@ def test_f206_symlink_loop(tmp_path):
 
 def test_every_syntax_and_file_code_is_tested_here():
     # The checker's codes (N, C, R, X) are tested from their registry examples in test_rules.py.
-    tested = set(PARSE_CASES) | {"S107", "S108", "F201", "F202", "F203", "F204", "F205", "F206"}
+    tested = set(PARSE_CASES) | {"S107", "S108", "S111", "F201", "F202", "F203", "F204", "F205", "F206"}
     assert tested == {code for code in CODES if code[0] in "SF"}
 
 
@@ -170,3 +170,59 @@ def test_f204_use_outside_the_project(tmp_path, monkeypatch):
     monkeypatch.chdir(project)  # run from the project: it may use what lies under it
     assert "F204" not in codes_of(load([sibling]).all_diagnostics())
     assert "F204" in codes_of(load([up]).all_diagnostics())
+
+
+# Every place a date is written, each with a date that is not on the calendar.
+IMPOSSIBLE_DATES = """\
+source s "S" { date 0000; }
+source t "T" { date 2025-13; cite s; cite t; }
+state a "A";
+region r "R" { annexed by a in 2023-02-29; }
+plan p "P" {
+  date 2025-29-09;
+  point 1 {
+    a shall withdraw from r by 2025-02-30;
+    a shall withdraw from r from 2025-04-31 until 2025-06-31;
+  }
+}
+positions a {
+  ideal a shall cease fire by 2025-00;
+  redline x "X" { require a shall cease fire by 2026-01-32; }
+}
+"""
+
+
+def test_s111_every_impossible_date_wherever_it_is_written(tmp_path):
+    from plandsl.check import check
+
+    result = check([write(tmp_path, "dates.plan", IMPOSSIBLE_DATES)])
+    found = sorted((d.span.line, d.span.column) for d in result.diagnostics if d.code == "S111")
+    assert found == [(1, 21), (2, 21), (4, 32), (6, 8), (8, 32), (9, 34), (9, 51), (13, 31), (14, 49)]
+    swapped = next(d for d in result.diagnostics if d.code == "S111" and d.span.line == 6)
+    assert "2025-09-29" in swapped.hint and "no month 29" in swapped.message
+    leap = next(d for d in result.diagnostics if d.code == "S111" and d.span.line == 4)
+    assert "February 2023 has 28 days" in leap.hint
+    fixed = (IMPOSSIBLE_DATES.replace("0000", "2000").replace("2025-13", "2025-12").replace("2023-02-29", "2024-02-29")
+             .replace("2025-29-09", "2025-09-29").replace("2025-02-30", "2025-02-28")
+             .replace("2025-04-31", "2025-04-30").replace("2025-06-31", "2025-06-30")
+             .replace("2025-00", "2025-01").replace("2026-01-32", "2026-01-31"))
+    assert "S111" not in codes_of(check([write(tmp_path, "fixed.plan", fixed)]).diagnostics)
+
+
+def test_s111_registry_examples(tmp_path):
+    from plandsl.check import check
+
+    code = CODES["S111"]
+    assert "S111" in codes_of(check([write(tmp_path, "bad.plan", code.bad)]).diagnostics)
+    assert "S111" not in codes_of(check([write(tmp_path, "good.plan", code.good)]).diagnostics)
+
+
+def test_an_impossible_date_is_written_as_it_was_in_prose():
+    # 2025-29-09 read as "2025" and 2025-02-30 as "30 February 2025" in documents.
+    from plandsl import ast
+    from plandsl.prose import Prose
+
+    assert Prose.date(ast.Date(2025, 29, 9)) == "2025-29-09"
+    assert Prose.date(ast.Date(2025, 2, 30)) == "2025-02-30"
+    assert Prose.date(ast.Date(2024, 2, 29)) == "29 February 2024"
+    assert Prose.date(ast.Date(2025, 11)) == "November 2025"

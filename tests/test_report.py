@@ -230,7 +230,7 @@ def test_json_document_shape_and_key_sets():
     assert {item["option"] for item in document["redlines"]} == {None, "point 7 option b"}
     assert set(document["spectrum"][0]) >= {"plan", "issue", "low_party", "high_party", "position"}
     assert document["summary"] == {"files": 2, "errors": 3, "warnings": 1, "infos": 1,
-                                   "satisfied": 2, "violated": 0, "not_addressed": 1}
+                                   "satisfied": 2, "violated": 0, "not_addressed": 1, "not_judged": 0}
 
 
 def test_json_keeps_syntax_errors_as_json():

@@ -234,3 +234,14 @@ def test_nullable_fields_accept_null(validator, good_document):
     assert_valid(validator, document)
     document["redlines"][0]["option"] = "point 7 option b"
     assert_valid(validator, document)
+
+
+def test_a_red_line_not_judged_validates(validator, tmp_path):
+    # A red line with a syntax error is "not judged" (R503): the schema knows the verdict and its count.
+    path = tmp_path / "broken-redline.plan"
+    path.write_text('state a "A";\nregion r "R";\nplan p { point 1 { a shall withdraw from r; } }\n'
+                    'positions a { redline x "X" { forbid a shall rule r; } }\n', encoding="utf-8")
+    document = check_json(str(path))
+    assert [v["verdict"] for v in document["redlines"]] == ["not judged"]
+    assert document["summary"]["not_judged"] == 1
+    assert_valid(validator, document)
