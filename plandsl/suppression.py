@@ -10,8 +10,12 @@ clause covers a diagnostic on its first, and ``plandsl fmt`` never changes what 
 suppression covers. In a file with syntax errors (which fmt leaves alone) the
 statements are not all known, and a suppression covers the line it is on.
 
+Syntax and file problems (S and F codes) cannot be suppressed: a file that
+cannot be read whole must not pass a check because a comment says so.
+
 A suppression that silences nothing (a code that is not raised there, or no code
-at all) is reported as X601, so that stale suppressions do not pile up.
+at all, or an S or F code) is reported as X601, so that stale suppressions do not
+pile up.
 """
 
 from __future__ import annotations
@@ -60,7 +64,7 @@ def apply_suppressions(diagnostics: list[Diagnostic], comments: dict[str, list[a
         owner = statements[path].owner_of_position(span.line, span.column) if path in statements else None
         target = ("node", id(owner)) if owner is not None else ("line", span.line)
         silencers = wanted.get((path, target), {}).get(diagnostic.code)
-        if silencers:
+        if silencers and not _unsuppressible(diagnostic.code):
             used.add((id(silencers[0]), diagnostic.code))
         else:
             kept.append(diagnostic)
@@ -69,7 +73,17 @@ def apply_suppressions(diagnostics: list[Diagnostic], comments: dict[str, list[a
             for comment in silencers:
                 if (id(comment), code) not in used:
                     named = f"'{code}'" if code else "no code"
-                    kept.append(Diagnostic("X601", Severity.WARNING,
-                                           f"this suppression of {named} suppresses nothing", comment.span,
-                                           "remove it, or name a code raised on the statement it covers"))
+                    if _unsuppressible(code):
+                        message = f"this suppression of {named} suppresses nothing: syntax and file problems " \
+                                  "cannot be suppressed"
+                        hint = "fix the problem instead, and remove the suppression"
+                    else:
+                        message = f"this suppression of {named} suppresses nothing"
+                        hint = "remove it, or name a code raised on the statement it covers"
+                    kept.append(Diagnostic("X601", Severity.WARNING, message, comment.span, hint))
     return kept
+
+
+def _unsuppressible(code: str) -> bool:
+    """Syntax (S) and file (F) problems stand whatever a comment says."""
+    return code[:1] in ("S", "F")

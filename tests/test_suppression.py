@@ -295,3 +295,19 @@ def test_a_suppression_inside_a_condition_covers_the_clause_and_fmt_hoists_it(tm
     after = formatted(text)
     assert f'    # plandsl: ignore[C402]\n    {SECOND_CESSION} if "talks fail" or "the front moves";\n' in after
     assert codes(tmp_path, after) == []
+
+
+def test_syntax_and_file_problems_cannot_be_suppressed(tmp_path, cli):
+    broken = tmp_path / "broken.plan"
+    broken.write_text('state a "A";\nplan p { point 1 { a shall ceese fire; } }  # plandsl: ignore[S101]\n')
+    process = cli("check", str(broken))
+    assert process.returncode == 1 and "[S101]" in process.stdout
+    missing = tmp_path / "missing.plan"
+    missing.write_text('use "nowhere.plan";  # plandsl: ignore[F201]\nstate a "A";\n')
+    process = cli("check", str(missing), "--format", "json")
+    codes = [d["code"] for d in __import__("json").loads(process.stdout)["diagnostics"]]
+    assert process.returncode == 1 and "F201" in codes and "X601" in codes
+    # A checker code on the same line is still suppressed.
+    fine = tmp_path / "fine.plan"
+    fine.write_text('state a "A";  # plandsl: ignore[N303]\n')
+    assert cli("check", str(fine)).returncode == 0
