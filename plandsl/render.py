@@ -19,6 +19,7 @@ from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, StrictUndefined, 
 from jinja2.sandbox import SandboxedEnvironment
 
 from plandsl.errors import UserError
+from plandsl.lexer import CONTROL_CHARACTER
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 KINDS = ("md", "html", "json")
@@ -63,7 +64,7 @@ _BLOCK_START = re.compile(r"^([-+=])|^(\d+)([.)])")
 def markdown_escape(text) -> str:
     """User text made inert in Markdown: no emphasis, links, entities, headings, lists,
     code blocks, or table cells split; always one line."""
-    text = _LINE_BREAKS.sub(" ", str(text)).strip()  # leading spaces would make a code block
+    text = _LINE_BREAKS.sub(" ", str(text)).replace("\t", " ").strip()  # leading spaces would make a code block
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     return _BLOCK_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), text)
 
@@ -94,7 +95,9 @@ def environment(kind: str, templates: str | os.PathLike | None = None) -> Sandbo
 def render(kind: str, document: str, view: dict, templates: str | os.PathLike | None = None) -> str:
     """Render a view model: ``document`` is ``plan`` or ``compare``; ``kind`` md, html or json."""
     if kind == "json":
-        return json.dumps(view, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        # json escapes C0 controls itself; DEL, C1 and the BiDi controls it leaves raw.
+        text = json.dumps(view, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        return CONTROL_CHARACTER.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     name = f"{document}.{kind}.j2"
     env = environment(kind, templates)
     try:
@@ -109,5 +112,13 @@ def render(kind: str, document: str, view: dict, templates: str | os.PathLike | 
     if kind == "md":
         # Templates mark separations with blank lines freely; one is enough.
         text = re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
-    return text
+    return _inert(text)
+
+
+def _inert(text: str) -> str:
+    """A document that acts on no terminal it is printed to: S112 refuses control characters in
+    plans, and this catches any that a string's escapes or a user's template still bring.
+    A carriage return becomes a line feed, as an HTML parser reads it anyway."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return CONTROL_CHARACTER.sub("\N{REPLACEMENT CHARACTER}", text)
 

@@ -28,6 +28,7 @@ from plandsl import __version__
 from plandsl.check import CheckResult, SpectrumEntry, Verdict
 from plandsl.codes import CODES, Code
 from plandsl.diagnostics import Diagnostic, Severity, render_text, sort_diagnostics
+from plandsl.lexer import CONTROL_CHARACTER
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -457,7 +458,9 @@ def explain(code: Code, width: int = 79) -> str:
     bad, good = _without_shared_declarations(code.bad, code.good)
     for label, example in (("bad", bad), ("good", good)):
         if example:
-            out += ["", f"{label}:", textwrap.indent(example, "    ")]
+            # S112's example holds a control character: shown escaped, not obeyed.
+            shown = CONTROL_CHARACTER.sub(lambda m: repr(m.group())[1:-1], example)
+            out += ["", f"{label}:", textwrap.indent(shown, "    ")]
     return "\n".join(out) + "\n"
 
 

@@ -609,6 +609,35 @@ def test_a_carriage_return_in_user_text_does_not_split_a_table_row_or_a_heading(
     assert [h for h in headings(process.stdout) if h[0] == 2][0] == (2, "1. One # two")
 
 
+# Control characters: what a terminal would obey if a document were printed to it.
+TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.mark.parametrize("command", ["render", "compare"])
+def test_a_plan_with_an_escape_sequence_is_refused_and_prints_nothing(tmp_path, command):
+    path = tmp_path / "esc.plan"
+    path.write_bytes(b'state a "A";\nplan p "Peace\x1b]52;c;cm0gLXJmIH4=\x07 \xe2\x80\xae" {\n'
+                     b'  point 1 { a shall cease fire; }\n}\n')
+    process = run_cli(command, str(path), "--to", "md")
+    assert process.returncode == 1
+    assert process.stdout == ""
+    assert "S112" in process.stderr and "U+001B" in process.stderr
+    assert not TERMINAL_CONTROLS.search(process.stderr.replace("\n", ""))
+
+
+@pytest.mark.parametrize("command, to", [("render", "md"), ("render", "html"), ("render", "json"),
+                                         ("compare", "md"), ("compare", "html")])
+def test_string_escapes_reach_no_document_as_terminal_controls(tmp_path, command, to):
+    path = tmp_path / "cr.plan"
+    path.write_text('state a "A\\rB\\tC";\nplan p "T\\rX" {\n  text "one\\rtwo";\n'
+                    '  point 1 { a shall cease fire; provision "x\\r\\ny"; }\n}\n', encoding="utf-8")
+    process = run_cli(command, str(path), "--to", to)
+    assert process.returncode == 0, process.stderr
+    assert not TERMINAL_CONTROLS.search(process.stdout)
+    if to == "json":
+        assert json.loads(process.stdout)["title"] == "T\rX"
+
+
 # ============================================================================
 # Plans' other details
 # ============================================================================
