@@ -21,6 +21,7 @@ import re
 import shutil
 import struct
 import subprocess
+import time
 import zlib
 from html.parser import HTMLParser
 from pathlib import Path
@@ -331,6 +332,42 @@ def test_an_undefined_variable_in_a_template_is_an_error(tmp_path, source):
     assert "nope" in process.stderr and "undefined" in process.stderr.lower()
     assert "plan.md.j2" in process.stderr
     assert "internal error" not in process.stderr and "Traceback" not in process.stderr
+
+
+# A user's template may not spend unbounded memory or time: refused with exit 2, old output intact.
+@pytest.mark.parametrize("source, message", [
+    ("{{ 'a' * 10**9 }}", "repeats a str to 1,000,000,000 characters"),
+    ("{{ [1, 2] * 10**8 }}", "repeats a list"),
+    ("{{ 10 ** 100000000 }}", "raises 10 to the power 100,000,000"),
+    ("{{ 'x' | center(10**9) }}", "needed more than 512 MiB of memory"),
+    ("{% set s = 'x' | indent(1) %}{{ '{:>900000000}'.format(s) }}", "needed more than 512 MiB of memory"),
+])
+def test_a_user_template_that_would_fill_the_memory_is_stopped(tmp_path, source, message):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "plan.md.j2").write_text(source + "\n", encoding="utf-8")
+    out = tmp_path / "out.md"
+    out.write_text("previous\n", encoding="utf-8")
+    process = run_cli(*GOLDEN["accord.md"], "--templates", str(templates), "-o", str(out), cwd=DOCUMENTS)
+    assert process.returncode == 2
+    assert message in process.stderr and "plan.md.j2" in process.stderr
+    assert "Traceback" not in process.stderr
+    assert out.read_text(encoding="utf-8") == "previous\n"
+
+
+def test_a_user_template_that_loops_too_long_is_stopped_and_plandsl_goes_on(tmp_path):
+    from plandsl.render import RenderError, TemplateLimits, render
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "plan.md.j2").write_text(
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n", encoding="utf-8")
+    started = time.monotonic()
+    with pytest.raises(RenderError, match="ran for more than 1 seconds"):
+        render("md", "plan", {"title": "T"}, templates, TemplateLimits(seconds=1))
+    assert time.monotonic() - started < 10
+    (templates / "plan.md.j2").write_text("{{ plan.title }} {{ 'ab' * 3 }} {{ 2 ** 10 }}\n", encoding="utf-8")
+    assert render("md", "plan", {"title": "T"}, templates, TemplateLimits(seconds=1)) == "T ababab 1024\n"
 
 
 def test_a_missing_templates_directory_is_an_error(tmp_path):
