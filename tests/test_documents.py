@@ -718,6 +718,35 @@ def test_a_plan_at_the_start_of_the_spectrum_is_at_0_percent(tmp_path):
     assert "1,000 (0%)" in process.stdout
 
 
+# Conditions as the plan groups them, and the words a reader must see (issue 9).
+CONDITIONS = {
+    '"a" and ("b" or "c")': "if “a” and either “b” or “c”",
+    '("a" and "b") or "c"': "if both “a” and “b”, or “c”",
+    '("a" or "b") and "c"': "if either “a” or “b”, and “c”",
+    '"a" or ("b" and "c")': "if “a” or both “b” and “c”",
+    '"a" or "b" or "c"': "if “a” or “b” or “c”",
+    '"a" and ("b" and "c")': "if “a” and “b” and “c”",
+    'not ("a" or "b")': "if neither “a” nor “b”",
+    'not ("a" and "b") and "c"': "if not both “a” and “b”, and “c”",
+    'not "a"': "if it is not the case that “a”",
+    'not east invades west': "if East does not invade West",
+    'east, west attack north': "if East and West attack North",
+    'not point 1 is breached': "if point 1 is not breached",
+    '"the vote passes"': "if the vote passes",
+}
+
+
+def test_conditions_keep_their_grouping_in_prose(tmp_path):
+    lines = "\n".join(f"    east shall cease fire if {c};" for c in CONDITIONS)
+    path = tmp_path / "c.plan"
+    path.write_text(f'state east "East";\nstate west "West";\nstate north "North";\n'
+                    f'plan p "P" {{\n  point 1 {{\n{lines}\n  }}\n}}\n', encoding="utf-8")
+    process = run_cli("render", str(path), "--to", "json")
+    assert process.returncode == 0, process.stderr
+    sentences = [c["sentence"] for c in json.loads(process.stdout)["points"][0]["clauses"]]
+    assert sentences == [f"East shall cease fire {words}." for words in CONDITIONS.values()]
+
+
 def test_footnotes_are_numbered_in_reading_order():
     text = (DOCUMENTS / "accord.md").read_text(encoding="utf-8")
     body = text.split("## Sources")[0]
