@@ -183,9 +183,9 @@ def comparison_view(result: CheckResult, model: Model, plans: list[ast.Plan], un
         "columns": columns,
         "issues": issues,
         "redlines": redlines,
-        "changes": [_changes(model, prose, old, new, verdicts) for new in plans for old in plans
+        "changes": [_changes(model, prose, old, new, verdicts, options) for new in plans for old in plans
                     if _revises(new) == old.name],
-        "spectrum": _spectrum_view(result, plans, prose),
+        "spectrum": _spectrum_view(result, model, plans, prose),
     }
 
 
@@ -194,13 +194,13 @@ def _revises(plan: ast.Plan) -> str | None:
     return prop.values[0].name if prop and prop.values and isinstance(prop.values[0], ast.Ref) else None
 
 
-def _changes(model: Model, prose: Prose, old: ast.Plan, new: ast.Plan, verdicts) -> dict:
-    """A clause-level diff: what the revision added, removed and changed, and the verdicts it flips."""
+def _changes(model: Model, prose: Prose, old: ast.Plan, new: ast.Plan, verdicts, options) -> dict:
+    """A clause-level diff: what the revision added, removed, changed or moved into or out of
+    an option, one clause a row, and the verdicts it changes (with their options)."""
     def keyed(plan):
         found = {}
         for placed in plan_clauses(plan):
-            if placed.option is None or placed.agreed:
-                found.setdefault(_diff_key(placed.clause), []).append(placed)
+            found.setdefault(_diff_key(placed.clause), []).append(placed)
         return found
 
     before, after = keyed(old), keyed(new)
@@ -208,34 +208,123 @@ def _changes(model: Model, prose: Prose, old: ast.Plan, new: ast.Plan, verdicts)
         isinstance(x, ast.Unknown) for i in new.items if isinstance(i, ast.Point) for x in i.items)
     rows = []
     for key in sorted(set(before) | set(after), key=str):
-        # Compared as read: a label is no change, a new deadline is.
-        old_texts = [prose.clause(c.clause) for c in before.get(key, [])]
-        new_texts = [prose.clause(c.clause) for c in after.get(key, [])]
-        if old_texts == new_texts:
-            continue
-        old_points = ", ".join(str(c.point) for c in before.get(key, []))
-        new_points = ", ".join(str(c.point) for c in after.get(key, []))
-        if not new_texts:
-            kind = "not known to be kept" if unknown else "removed"
-        elif not old_texts:
-            kind = "added"
-        else:
-            kind = "changed"
-        rows.append({"kind": kind,
-                     "old": "; ".join(prose.clause(c.clause) for c in before.get(key, [])) or "—",
-                     "new": "; ".join(prose.clause(c.clause) for c in after.get(key, [])) or "—",
-                     "old_points": old_points, "new_points": new_points,
-                     "value_change": _value_change(before.get(key, []), after.get(key, []), prose)})
+        for was, now in _pairs(before.get(key, []), after.get(key, []), prose):
+            # Compared as read: a label or a new point number is no change, a new deadline is.
+            if was is not None and now is not None:
+                same = prose.clause(was.clause) == prose.clause(now.clause)
+                if same and was.option == now.option:
+                    continue
+                if same and now.option is None:
+                    kind = f"taken out of option {was.option}"
+                elif same:
+                    kind = f"moved into option {now.option}"
+                else:
+                    kind = "changed"
+            elif now is None:
+                kind = "not known to be kept" if unknown else "removed"
+            else:
+                kind = "added"
+            place = now or was
+            rows.append({"sort": (place.point, now is None, place.order), "kind": kind,
+                         "old": prose.clause(was.clause) if was else "—",
+                         "new": prose.clause(now.clause) if now else "—",
+                         "old_points": _where(was), "new_points": _where(now),
+                         "value_change": _value_change(was, now, prose)})
+    # In reading order: by point, a removed clause after what its point now says.
+    rows.sort(key=lambda row: row.pop("sort"))
     flips = []
     for (plan, party, redline), verdict in sorted(verdicts.items()):
         if plan != old.name:
             continue
         newer = verdicts.get((new.name, party, redline))
-        if newer is not None and newer.verdict != verdict.verdict:
+        if newer is None:
+            continue
+        was = _with_options(verdict, options.get((plan, party, redline), []))
+        now = _with_options(newer, options.get((new.name, party, redline), []))
+        if was != now:
             flips.append({"party": prose.name(ast.Ref(party)), "id": redline, "title": verdict.title,
-                          "before": verdict.verdict, "after": newer.verdict})
+                          "before": was, "after": now})
     return {"old": old.title or old.name, "new": new.title or new.name, "rows": rows, "flips": flips,
             "new_has_unknown": unknown}
+
+
+def _pairs(olds: list, news: list, prose: Prose) -> list[tuple]:
+    """The clauses of one diff key paired across two plans: (old, new), (old, None) for a clause
+    dropped, (None, new) for one added.
+
+    Paired first as read and where they stand, then as read (a clause moved into or out of an
+    option), then by label, then by point, then in order. Free-text provisions pair only by
+    their words or their label: two different provisions of a party are unrelated. Where the
+    new plan offers options for what the old one fixed (or the other way round), the one
+    clause pairs with each option's, one row each. Every pass looks up a dictionary: linear.
+    """
+    pairs: list[tuple] = []
+    olds, news = list(olds), list(news)
+
+    def match(key) -> None:
+        nonlocal olds, news
+        waiting: dict = {}
+        for placed in olds:
+            k = key(placed)
+            if k is not None:
+                waiting.setdefault(k, []).append(placed)
+        taken, unmatched = set(), []
+        for placed in news:
+            k = key(placed)
+            bucket = waiting.get(k) if k is not None else None
+            if bucket:
+                partner = bucket.pop()
+                taken.add(id(partner))
+                pairs.append((partner, placed))
+            else:
+                unmatched.append(placed)
+        olds, news = [o for o in olds if id(o) not in taken], unmatched
+
+    olds.reverse(), news.reverse()  # bucket.pop() takes from the end: reversed, it keeps the order
+    match(lambda c: (prose.clause(c.clause), c.option))
+    match(lambda c: prose.clause(c.clause))
+    match(lambda c: c.clause.label)
+    olds.reverse(), news.reverse()
+    free_text = bool(olds or news) and isinstance((olds or news)[0].clause.action, ast.Provision)
+    if not free_text:
+        for one, many, flip in ((olds, news, False), (news, olds, True)):
+            for single in [c for c in one if c.option is None]:
+                alternatives = [c for c in many if c.point == single.point and c.option is not None]
+                if len({c.option for c in alternatives}) == len(alternatives) > 1:
+                    for other in alternatives:
+                        pairs.append((other, single) if flip else (single, other))
+                    one.remove(single)
+                    for other in alternatives:
+                        many.remove(other)
+        by_point: dict = {}
+        for placed in olds:
+            by_point.setdefault(placed.point, []).append(placed)
+        rest = []
+        for placed in news:
+            bucket = by_point.get(placed.point)
+            if bucket:
+                pairs.append((bucket.pop(0), placed))
+            else:
+                rest.append(placed)
+        olds = [o for bucket in by_point.values() for o in bucket]
+        olds.sort(key=lambda c: c.order)
+        pairs.extend(zip(olds, rest))
+        olds, news = olds[len(rest):], rest[len(olds):]
+    pairs.extend((o, None) for o in olds)
+    pairs.extend((None, n) for n in news)
+    return pairs
+
+
+def _where(placed) -> str:
+    """'3' or '3, option a': what follows 'point' in a change row."""
+    if placed is None:
+        return ""
+    return f"{placed.point}" + (f", option {placed.option}" if placed.option else "")
+
+
+def _with_options(verdict: Verdict, alternatives: list[Verdict]) -> str:
+    """'violated', or 'not addressed; violated if point 1 option a' where the options decide it."""
+    return "; ".join([verdict.verdict, *(f"{o.verdict} if {o.option}" for o in alternatives)])
 
 
 def _diff_key(clause: ast.Clause) -> tuple:
@@ -256,15 +345,35 @@ def _names(value) -> tuple:
 
 def _value_change(before, after, prose: Prose) -> str | None:
     """'600,000 personnel -> 800,000 personnel' for a cap that changed its figure."""
-    if len(before) == 1 and len(after) == 1:
-        old, new = before[0].clause.action, after[0].clause.action
-        if isinstance(old, ast.Exceed) and isinstance(new, ast.Exceed):
+    if before is not None and after is not None:
+        old, new = before.clause.action, after.clause.action
+        if isinstance(old, ast.Exceed) and isinstance(new, ast.Exceed) and old.limit != new.limit:
             return f"{prose.limit(old.limit)} → {prose.limit(new.limit)}"
     return None
 
 
-def _spectrum_view(result: CheckResult, plans: list[ast.Plan], prose: Prose) -> list[dict]:
+def _option_spectrum(model: Model, plan: ast.Plan) -> dict:
+    """{(issue, 'point 2 option a'): entry}: where the plan sits if one of its options is chosen,
+    for the options that cap a force. The checker's spectrum counts only what is firm."""
+    from dataclasses import replace
+
+    from plandsl.redlines import _spectrum
+
+    placed = plan_clauses(plan)
+    choices = sorted({(c.point, c.option) for c in placed
+                      if c.option is not None and isinstance(c.clause.action, ast.Exceed)})
+    found = {}
+    for point, option in choices:
+        in_force = [replace(c, option=None) for c in placed
+                    if c.option is None or (c.point == point and c.option == option)]
+        for entry in _spectrum(model, plan, in_force):
+            found[(entry.issue, f"point {point} option {option}")] = entry
+    return found
+
+
+def _spectrum_view(result: CheckResult, model: Model, plans: list[ast.Plan], prose: Prose) -> list[dict]:
     names = [p.name for p in plans]
+    alternatives = {p.name: _option_spectrum(model, p) for p in plans}
 
     def label(name: str) -> str:
         return name if name == "status quo" else prose.name(ast.Ref(name))
@@ -279,21 +388,33 @@ def _spectrum_view(result: CheckResult, plans: list[ast.Plan], prose: Prose) -> 
         issue = by_issue.setdefault(entry.issue, {"issue": title, "low_party": label(entry.low_party),
                                                   "low_value": entry.low_value, "high_party": label(entry.high_party),
                                                   "high_value": entry.high_value, "plans": []})
-        issue["plans"].append({"plan": entry.plan, "value": entry.plan_value or "silent",
-                               "position": entry.position, "percent": percent(entry.position)})
+        options = [{"option": option, "value": other.plan_value or "silent", "position": other.position,
+                    "percent": percent(other.position)}
+                   for (issue_key, option), other in alternatives[entry.plan].items()
+                   if issue_key == entry.issue and other.plan_value != entry.plan_value]
+        silent = "silent outside its options" if options else "silent"
+        issue["plans"].append({"plan": entry.plan, "value": entry.plan_value or silent,
+                               "position": entry.position, "percent": percent(entry.position), "options": options})
     titles = {p.name: p.title or p.name for p in plans}
     for issue in by_issue.values():
         issue["plans"].sort(key=lambda p: names.index(p["plan"]))
         issue["chart"] = dict(_CHART)
-        for index, entry in enumerate(issue["plans"]):
+        marks = []
+        for entry in issue["plans"]:
             entry["title"] = titles[entry["plan"]]
-            position = entry["position"]
+            marks.append(entry)
+            for option in entry["options"]:
+                option["title"] = f"{entry['title']}, {option['option']}"
+                marks.append(option)
+        for index, mark in enumerate(marks):
+            position = mark["position"]
             if position is None:
-                entry["x"] = entry["y"] = None
+                mark["x"] = mark["y"] = None
                 continue
             clamped = min(max(position, -0.1), 1.1)  # beyond either end: drawn just past it
-            entry["x"] = round(_CHART["left"] + (_CHART["right"] - _CHART["left"]) * clamped, 1)
-            entry["y"] = _CHART["axis"] - 12 - 14 * (index % 2)
+            mark["x"] = round(_CHART["left"] + (_CHART["right"] - _CHART["left"]) * clamped, 1)
+            mark["y"] = _CHART["axis"] - 12 - 14 * (index % 2)
+        issue["marks"] = marks
     return [by_issue[key] for key in sorted(by_issue)]
 
 

@@ -747,6 +747,71 @@ def test_conditions_keep_their_grouping_in_prose(tmp_path):
     assert sentences == [f"East shall cease fire {words}." for words in CONDITIONS.values()]
 
 
+REVISION_WORLD = """\
+state east "East";
+state west "West";
+region hill "Hill";
+force guard "Guard" { of west; strength 1,000 personnel; }
+positions east "East's" {
+  redline keep "Keep the hill" { forbid east shall cede hill to any; }
+  ideal guard shall not exceed 200 personnel;
+}
+positions west "West's" { ideal guard shall not exceed 1,000 personnel; }
+"""
+REVISION_OLD = """\
+use "world.plan";
+plan old "Old" {
+  point 1 { east shall cede hill to west; }
+  point 2 { guard shall not exceed 600 personnel; }
+  point 10 { east shall provision "schools"; east shall provision "roads"; }
+  point 11 { west shall cease fire; }
+}
+"""
+REVISION_NEW = """\
+use "world.plan";
+plan new "New" {
+  revises old;
+  point 1 {
+    option a proposed by east { east shall cede hill to west; }
+    option b proposed by west { west shall withdraw from hill; }
+  }
+  point 2 {
+    option a { guard shall not exceed 800 personnel; }
+    option b { guard shall not exceed 500 personnel; }
+  }
+  point 10 { east shall provision "hospitals"; east shall provision "roads"; east shall provision "bridges"; }
+  point 11 { west shall cease fire; west shall cease fire by 2026-01-01; }
+}
+"""
+
+
+def test_the_change_list_shows_options_and_pairs_clause_by_clause(tmp_path):
+    for name, text in (("world", REVISION_WORLD), ("old", REVISION_OLD), ("new", REVISION_NEW)):
+        (tmp_path / f"{name}.plan").write_text(text, encoding="utf-8")
+    process = run_cli("compare", "old.plan", "new.plan", "--positions", "world.plan", "--to", "md", cwd=tmp_path)
+    assert process.returncode == 0, process.stderr
+    text = process.stdout
+    changes = tables(text)[2]
+    assert changes[0] == ["Change", "Before", "After"]
+    assert [row[:3] for row in changes[1:]] == [  # (tables() runs on past a table's end)
+        ["moved into option a", "East shall cede Hill to West. (point 1)",
+         "East shall cede Hill to West. (point 1, option a)"],
+        ["added", "—", "West shall withdraw from Hill. (point 1, option b)"],
+        ["changed", "Guard shall not exceed 600 personnel. (point 2)",
+         "Guard shall not exceed 800 personnel. (point 2, option a)<br>600 personnel → 800 personnel"],
+        ["changed", "Guard shall not exceed 600 personnel. (point 2)",
+         "Guard shall not exceed 500 personnel. (point 2, option b)<br>600 personnel → 500 personnel"],
+        ["added", "—", "East shall provide: hospitals. (point 10)"],
+        ["added", "—", "East shall provide: bridges. (point 10)"],
+        ["removed", "East shall provide: schools. (point 10)", "—"],
+        ["added", "—", "West shall cease fire by 1 January 2026. (point 11)"],
+    ]
+    assert "- East, Keep the hill: violated → not addressed; violated if point 1 option a" in text.splitlines()
+    spectrum = tables(text)[3]
+    assert spectrum[1][4] == ("silent outside its options (—)<br>800 if point 2 option a (75%)<br>"
+                              "500 if point 2 option b (38%)")
+
+
 def test_footnotes_are_numbered_in_reading_order():
     text = (DOCUMENTS / "accord.md").read_text(encoding="utf-8")
     body = text.split("## Sources")[0]
