@@ -10,6 +10,7 @@ the same input gives the same document, byte for byte.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
 from plandsl import ast
@@ -287,23 +288,31 @@ def _pairs(olds: list, news: list, prose: Prose) -> list[tuple]:
     olds.reverse(), news.reverse()
     free_text = bool(olds or news) and isinstance((olds or news)[0].clause.action, ast.Provision)
     if not free_text:
-        for one, many, flip in ((olds, news, False), (news, olds, True)):
-            for single in [c for c in one if c.option is None]:
-                alternatives = [c for c in many if c.point == single.point and c.option is not None]
-                if len({c.option for c in alternatives}) == len(alternatives) > 1:
+        for flip in (False, True):
+            one, many = (news, olds) if flip else (olds, news)
+            optional: dict = {}
+            for placed in many:
+                if placed.option is not None:
+                    optional.setdefault(placed.point, []).append(placed)
+            used = set()
+            for single in one:
+                alternatives = optional.get(single.point) if single.option is None else None
+                if alternatives and len({c.option for c in alternatives}) == len(alternatives) > 1:
+                    del optional[single.point]  # each option's clause pairs with one fixed clause
                     for other in alternatives:
                         pairs.append((other, single) if flip else (single, other))
-                    one.remove(single)
-                    for other in alternatives:
-                        many.remove(other)
+                        used.add(id(other))
+                    used.add(id(single))
+            one, many = [c for c in one if id(c) not in used], [c for c in many if id(c) not in used]
+            olds, news = (many, one) if flip else (one, many)
         by_point: dict = {}
         for placed in olds:
-            by_point.setdefault(placed.point, []).append(placed)
+            by_point.setdefault(placed.point, deque()).append(placed)
         rest = []
         for placed in news:
             bucket = by_point.get(placed.point)
             if bucket:
-                pairs.append((bucket.pop(0), placed))
+                pairs.append((bucket.popleft(), placed))
             else:
                 rest.append(placed)
         olds = [o for bucket in by_point.values() for o in bucket]
@@ -354,20 +363,34 @@ def _value_change(before, after, prose: Prose) -> str | None:
 
 def _option_spectrum(model: Model, plan: ast.Plan) -> dict:
     """{(issue, 'point 2 option a'): entry}: where the plan sits if one of its options is chosen,
-    for the options that cap a force. The checker's spectrum counts only what is firm."""
+    for the options whose caps are lower than what is firm. The checker's spectrum counts only
+    what is firm. Each option's entry is computed from its own lowest caps and nothing else:
+    linear in the plan's caps.
+    """
     from dataclasses import replace
 
-    from plandsl.redlines import _spectrum
+    from plandsl.quantities import cap_range
+    from plandsl.redlines import _midpoint, _spectrum
 
-    placed = plan_clauses(plan)
-    choices = sorted({(c.point, c.option) for c in placed
-                      if c.option is not None and isinstance(c.clause.action, ast.Exceed)})
+    firm: dict[str, tuple] = {}
+    by_choice: dict[tuple, dict[str, tuple]] = {}
+    for placed in plan_clauses(plan):
+        if not isinstance(placed.clause.action, ast.Exceed) or placed.clause.modality not in ("shall not", "shall never"):
+            continue
+        for subject in placed.clause.subjects:
+            value = _midpoint(cap_range(placed.clause.action.limit, model.strength(subject.name)))
+            if value is None:
+                continue
+            table = firm if placed.option is None else by_choice.setdefault((placed.point, placed.option), {})
+            if subject.name not in table or value < table[subject.name][0]:
+                table[subject.name] = (value, placed)
     found = {}
-    for point, option in choices:
-        in_force = [replace(c, option=None) for c in placed
-                    if c.option is None or (c.point == point and c.option == option)]
-        for entry in _spectrum(model, plan, in_force):
-            found[(entry.issue, f"point {point} option {option}")] = entry
+    for (point, option), table in sorted(by_choice.items()):
+        lower = {force: placed for force, (value, placed) in table.items() if force not in firm or value < firm[force][0]}
+        issues = {f"cap on {force}" for force in lower}
+        for entry in _spectrum(model, plan, [replace(placed, option=None) for placed in lower.values()]):
+            if entry.issue in issues:
+                found[(entry.issue, f"point {point} option {option}")] = entry
     return found
 
 
