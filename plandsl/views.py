@@ -198,18 +198,30 @@ def _revises(plan: ast.Plan) -> str | None:
 def _changes(model: Model, prose: Prose, old: ast.Plan, new: ast.Plan, verdicts, options) -> dict:
     """A clause-level diff: what the revision added, removed, changed or moved into or out of
     an option, one clause a row, and the verdicts it changes (with their options)."""
-    def keyed(plan):
+    old_clauses, new_clauses = plan_clauses(old), plan_clauses(new)
+    # A clause that keeps its label is the same clause, whatever it now says or whom it binds.
+    labelled = {c.clause.label: c for c in old_clauses if c.clause.label}
+    relabelled = []
+    for placed in new_clauses:
+        partner = labelled.get(placed.clause.label) if placed.clause.label else None
+        if partner is not None and _diff_key(partner.clause) != _diff_key(placed.clause):
+            relabelled.append((partner, placed))
+    paired = {id(c) for pair in relabelled for c in pair}
+
+    def keyed(clauses):
         found = {}
-        for placed in plan_clauses(plan):
-            found.setdefault(_diff_key(placed.clause), []).append(placed)
+        for placed in clauses:
+            if id(placed) not in paired:
+                found.setdefault(_diff_key(placed.clause), []).append(placed)
         return found
 
-    before, after = keyed(old), keyed(new)
+    before, after = keyed(old_clauses), keyed(new_clauses)
     unknown = any(isinstance(i, ast.UnknownPoints) for i in new.items) or any(
         isinstance(x, ast.Unknown) for i in new.items if isinstance(i, ast.Point) for x in i.items)
     rows = []
-    for key in sorted(set(before) | set(after), key=str):
-        for was, now in _pairs(before.get(key, []), after.get(key, []), prose):
+    groups = [_pairs(before.get(key, []), after.get(key, []), prose) for key in sorted(set(before) | set(after), key=str)]
+    for group in [relabelled, *groups]:
+        for was, now in group:
             # Compared as read: a label or a new point number is no change, a new deadline is.
             if was is not None and now is not None:
                 same = prose.clause(was.clause) == prose.clause(now.clause)

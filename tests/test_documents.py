@@ -812,6 +812,19 @@ def test_the_change_list_shows_options_and_pairs_clause_by_clause(tmp_path):
                               "500 if point 2 option b (38%)")
 
 
+def test_a_labelled_clause_that_changes_its_subject_is_one_changed_row(tmp_path):
+    (tmp_path / "a.plan").write_text(
+        'state east "East";\nstate west "West";\n'
+        'plan old "Old" { point 1 { cf: east shall cease fire; } point 2 { east shall cease fire; } }\n'
+        'plan new "New" { revises old; point 1 { cf: west shall cease fire; } point 2 { east shall cease fire; } }\n',
+        encoding="utf-8")
+    process = run_cli("compare", "a.plan", "--to", "md", cwd=tmp_path)
+    assert process.returncode == 0, process.stderr
+    changes = tables(process.stdout)[1]
+    assert [row[:3] for row in changes[1:]] == [
+        ["changed", "East shall cease fire. (point 1)", "West shall cease fire. (point 1)"]]
+
+
 def test_footnotes_are_numbered_in_reading_order():
     text = (DOCUMENTS / "accord.md").read_text(encoding="utf-8")
     body = text.split("## Sources")[0]
