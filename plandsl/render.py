@@ -14,7 +14,7 @@ import json
 import math
 import os
 import re
-import select
+import selectors
 import signal
 import time
 from dataclasses import dataclass
@@ -215,10 +215,12 @@ def _contained(make, name: str, limits: TemplateLimits) -> str:
             os._exit(status)
     os.close(writer)
     chunks = []
+    waiting = selectors.DefaultSelector()  # not select.select: it fails on descriptors past 1023
+    waiting.register(reader, selectors.EVENT_READ)
     try:
         while True:
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([reader], [], [], left)[0]:
+            if left <= 0 or not waiting.select(left):
                 os.kill(pid, signal.SIGKILL)
                 raise RenderError(f"template '{name}' ran for more than {limits.seconds:g} seconds and was stopped")
             chunk = os.read(reader, 1 << 20)
@@ -226,6 +228,7 @@ def _contained(make, name: str, limits: TemplateLimits) -> str:
                 break
             chunks.append(chunk)
     finally:
+        waiting.close()
         os.close(reader)
         os.waitpid(pid, 0)
     kind, _, body = b"".join(chunks).partition(b"\0")
