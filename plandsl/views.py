@@ -293,11 +293,14 @@ def _pairs(olds: list, news: list, prose: Prose) -> list[tuple]:
                 unmatched.append(placed)
         olds, news = [o for o in olds if id(o) not in taken], unmatched
 
-    olds.reverse(), news.reverse()  # bucket.pop() takes from the end: reversed, it keeps the order
+    # bucket.pop() takes from the end: with both lists reversed, pairs keep reading order.
+    olds.reverse()
+    news.reverse()
     match(lambda c: (prose.clause(c.clause), c.option))
     match(lambda c: prose.clause(c.clause))
     match(lambda c: c.clause.label)
-    olds.reverse(), news.reverse()
+    olds.reverse()
+    news.reverse()
     free_text = bool(olds or news) and isinstance((olds or news)[0].clause.action, ast.Provision)
     if not free_text:
         for flip in (False, True):
