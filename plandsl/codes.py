@@ -107,6 +107,17 @@ _ALL = [
         good='plan p { date 2025-09-29; }',
     ),
     Code(
+        "S112", "control-character", "Control character in a string or comment", Severity.ERROR,
+        "A string or comment holds a character that a terminal obeys instead of showing "
+        "(an escape sequence that clears the screen or writes the clipboard, a backspace) "
+        "or that reorders the text around it (the bidirectional overrides and isolates "
+        "U+202A-U+202E and U+2066-U+2069, which make code read differently from how it runs). "
+        "Documents print strings, so these are refused. A line break in a string is written "
+        "\\n, a tab \\t.",
+        bad='plan p "Peace\x1b]52;c;cm0gLXJmIH4=\x07" { point 1 { cease fire; } }',
+        good='plan p "Peace" { point 1 { cease fire; } }',
+    ),
+    Code(
         "F201", "use-not-found", "A used file cannot be read", Severity.ERROR,
         "'use \"PATH\";' names a file relative to the file that says it. The file "
         "does not exist or cannot be read.",

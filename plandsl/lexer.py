@@ -22,6 +22,28 @@ from lark.lexer import Lexer
 NAME = "NAME"
 WHITESPACE = "WHITESPACE"
 
+#: Characters that act on a terminal or reorder text instead of showing: the C0
+#: controls but tab and line feed, DEL, the C1 controls, and the bidirectional
+#: embeddings, overrides and isolates of "Trojan Source" (U+202A-202E, U+2066-2069).
+#: A string or comment that holds one is an error (S112); writers neutralise any
+#: that still reach them.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def character_name(char: str) -> str:
+    """'U+001B' and, for the well-known ones, a name: 'U+001B (escape)'."""
+    name = _CONTROL_NAMES.get(char)
+    return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
+
+
+_CONTROL_NAMES = {
+    "\x00": "null", "\x07": "bell", "\x08": "backspace", "\x0b": "vertical tab", "\x0c": "form feed",
+    "\r": "carriage return", "\x1b": "escape", "\x7f": "delete", "\x9b": "control sequence introducer",
+    "\u202a": "left-to-right embedding", "\u202b": "right-to-left embedding", "\u202c": "pop directional formatting",
+    "\u202d": "left-to-right override", "\u202e": "right-to-left override", "\u2066": "left-to-right isolate",
+    "\u2067": "right-to-left isolate", "\u2068": "first strong isolate", "\u2069": "pop directional isolate",
+}
+
 
 class PlanLexer(Lexer):
     """A Lark custom lexer (``lexer=PlanLexer``) that reads the parser's state."""

@@ -30,7 +30,7 @@ from lark.lark import PostLex
 from plandsl import ast
 from plandsl.ast import Span
 from plandsl.diagnostics import Diagnostic, Severity
-from plandsl.lexer import PlanLexer
+from plandsl.lexer import CONTROL_CHARACTER, PlanLexer, character_name
 from plandsl.recovery import MAX_NESTING, Recovery, Stop, TooDeep
 
 #: Files above this size are refused with S107 unless the caller raises it.
@@ -124,7 +124,7 @@ def _lark() -> Lark:
                 lexer=PlanLexer,
                 transformer=_Builder(),
                 maybe_placeholders=True,
-                lexer_callbacks={"LPAR": _open_paren, "RPAR": _close_paren, "COMMENT": _comment,
+                lexer_callbacks={"LPAR": _open_paren, "RPAR": _close_paren, "COMMENT": _comment, "STRING": _control_characters,
                                  **{name: _number_token for name in _NUMBER_TOKENS}},
                 cache=_cache_file(text) or False,
             )
@@ -742,7 +742,30 @@ def _close_paren(token: Token) -> Token:
     return token
 
 
+def _control_characters(token: Token) -> Token:
+    """S112 for a string or comment holding a control character; the characters become U+FFFD,
+    so that no message, report or document downstream carries them."""
+    recovery = _current.recovery
+    value = token.value
+    if token.type == "COMMENT" and value.endswith("\r"):  # the end of a CRLF line, not a character of the comment
+        value = value[:-1]
+    found = CONTROL_CHARACTER.search(value)
+    if recovery is None or found is None:
+        return token
+    count = len(CONTROL_CHARACTER.findall(value))
+    more = f" (and {count - 1} more)" if count > 1 else ""
+    what = "comment" if token.type == "COMMENT" else "string"
+    column = token.column + found.start()
+    recovery.diagnostics.append(Diagnostic(
+        "S112", Severity.ERROR, f"this {what} holds the control character {character_name(found.group())}{more}",
+        Span(_current.builder_file, token.line, column, token.line, column + 1),
+        "remove it; write a line break in a string as \\n" if what == "string" else "remove it"))
+    cleaned = CONTROL_CHARACTER.sub("\N{REPLACEMENT CHARACTER}", value) + token.value[len(value):]
+    return Token.new_borrow_pos(token.type, cleaned, token)
+
+
 def _comment(token: Token) -> Token:
+    token = _control_characters(token)
     recovery = _current.recovery
     if recovery is not None:
         recovery.comments.append(ast.Comment(token.value, span=_token_span(token)))

@@ -205,22 +205,71 @@ class Prose:
             return f"point {reference.number}"
         return f"clause “{reference.name}”"
 
-    def condition(self, node) -> str:
+    def condition(self, node, nested: bool = False) -> str:
+        """A condition as words that keep its grouping.
+
+        At the top, 'a and b or c' reads left to right; a group inside another is
+        opened by a word that says how many parts it has and how they join: "a and
+        either b or c", "both a and b, or c", "neither a nor b". A group that is
+        not the last part is closed by a comma.
+        """
         kind = type(node)
         if kind is ast.And or kind is ast.Or:
-            word = " and " if kind is ast.And else " or "
-            return word.join(self.condition(operand) for operand in node.operands)
+            parts = self._operands(node)
+            word = "and" if kind is ast.And else "or"
+            texts = [self.condition(part, nested=True) + ("," if _compound(part) and index < len(parts) - 1 else "")
+                     for index, part in enumerate(parts)]
+            text = f" {word} ".join(texts)
+            if not nested:
+                return text
+            if len(parts) == 2:
+                return ("both " if kind is ast.And else "either ") + text
+            return ("all of " if kind is ast.And else "one of ") + text
         if kind is ast.Not:
-            return f"not ({self.condition(node.operand)})"
-        if kind is ast.Invades:
-            return f"{self.names(node.aggressors)} invades {self.names(node.targets)}"
-        if kind is ast.Attacks:
-            return f"{self.names(node.aggressors)} attacks {self.names(node.targets)}"
+            return self.negation(node.operand)
+        if kind is ast.Invades or kind is ast.Attacks:
+            verb = "invade" if kind is ast.Invades else "attack"
+            ending = "s" if len(node.aggressors) == 1 and not node.aggressors[0].wildcard else ""
+            return f"{self.names(node.aggressors)} {verb}{ending} {self.names(node.targets)}"
         if kind is ast.Breached:
             return f"{self.reference(node.reference)} is breached"
         if kind is ast.ConditionText:
-            return node.text
+            # Quoted inside a group: a text's own 'and' or 'or' must not read as the group's.
+            return f"“{node.text}”" if nested else node.text
         return ""
+
+    def negation(self, node) -> str:
+        """The words for 'not CONDITION': "Russia does not invade Ukraine", "neither a nor b"."""
+        kind = type(node)
+        if kind is ast.Invades or kind is ast.Attacks:
+            verb = "invade" if kind is ast.Invades else "attack"
+            does = "does" if len(node.aggressors) == 1 and not node.aggressors[0].wildcard else "do"
+            return f"{self.names(node.aggressors)} {does} not {verb} {self.names(node.targets)}"
+        if kind is ast.Breached:
+            return f"{self.reference(node.reference)} is not breached"
+        if kind is ast.Or:
+            parts = self._operands(node)
+            texts = [self.condition(part, nested=True) + ("," if _compound(part) and index < len(parts) - 1 else "")
+                     for index, part in enumerate(parts)]
+            if len(parts) == 2:
+                return f"neither {texts[0]} nor {texts[1]}"
+            return "none of " + " or ".join(texts)
+        if kind is ast.And:
+            return "not " + self.condition(node, nested=True)  # "not both a and b", "not all of a, b and c"
+        return f"it is not the case that {self.condition(node, nested=True)}"
+
+    @staticmethod
+    def _operands(node) -> list:
+        """The parts of an 'and' or 'or', with parts of the same kind spliced in: they need no group."""
+        found = []
+        for operand in node.operands:
+            found.extend(Prose._operands(operand) if type(operand) is type(node) else [operand])
+        return found
+
+
+def _compound(node) -> bool:
+    """Whether a condition's words hold a group of their own, to be closed by a comma."""
+    return type(node) in (ast.And, ast.Or) or (type(node) is ast.Not and type(node.operand) in (ast.And, ast.Or))
 
 
 def percent(value: float | None) -> str:

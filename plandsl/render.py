@@ -11,8 +11,13 @@ outside is refused.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
+import selectors
+import signal
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateNotFound
@@ -20,6 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from plandsl.errors import UserError
 from plandsl.inputs import quote_path, read_file, resolve
+from plandsl.lexer import CONTROL_CHARACTER
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 KINDS = ("md", "html", "json")
@@ -82,7 +88,7 @@ _BLOCK_START = re.compile(r"^([-+=])|^(\d+)([.)])")
 def markdown_escape(text) -> str:
     """User text made inert in Markdown: no emphasis, links, entities, headings, lists,
     code blocks, or table cells split; always one line."""
-    text = _LINE_BREAKS.sub(" ", str(text)).strip()  # leading spaces would make a code block
+    text = _LINE_BREAKS.sub(" ", str(text)).replace("\t", " ").strip()  # leading spaces would make a code block
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     return _BLOCK_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), text)
 
@@ -91,13 +97,62 @@ def _footnote_marks(numbers) -> str:
     return "".join(f"<sup>{n}</sup>" for n in numbers)
 
 
-def environment(kind: str, templates: str | os.PathLike | None = None) -> SandboxedEnvironment:
+@dataclass(frozen=True)
+class TemplateLimits:
+    """What a user's template may spend on one document.
+
+    ``seconds`` of wall-clock time and ``memory`` bytes beyond what plandsl holds
+    when the document starts; ``repeat`` is the longest string, list or number
+    (in characters, items or digits) that ``*`` or ``**`` may make.
+    """
+
+    seconds: float = 10.0
+    memory: int = 512 * 2**20
+    repeat: int = 10_000_000
+
+
+TEMPLATE_LIMITS = TemplateLimits()
+
+
+class _Refused(Exception):
+    """An operation a template may not do: the message says what and the limit."""
+
+
+class _LimitedEnvironment(SandboxedEnvironment):
+    """Jinja's sandbox, which keeps a template from reaching outside, with ``*`` and ``**``
+    refused beyond a size: ``'a' * 10**9`` is an error before it allocates anything."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, *args, repeat: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.repeat = repeat
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "*":
+            for sequence, count in ((left, right), (right, left)):
+                if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) and \
+                        len(sequence) * count > self.repeat:
+                    unit = "characters" if isinstance(sequence, str) else "items"
+                    raise _Refused(f"it repeats a {type(sequence).__name__} to {len(sequence) * count:,} "
+                                   f"{unit}; at most {self.repeat:,} are allowed")
+        elif operator == "**" and isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0:
+            digits = right * math.log10(abs(left))
+            if digits > min(self.repeat, 4000):
+                raise _Refused(f"it raises {left} to the power {right:,}, a number of about "
+                                  f"{digits:,.0f} digits; at most {min(self.repeat, 4000):,} are allowed")
+        return super().call_binop(context, operator, left, right)
+
+
+def environment(kind: str, templates: str | os.PathLike | None = None,
+                limits: TemplateLimits = TEMPLATE_LIMITS) -> SandboxedEnvironment:
     """The Jinja environment for one output kind; ``templates`` overrides the packaged ones."""
     loaders = []
     if templates is not None:
         loaders.append(_InsideDirectoryLoader(templates))
     loaders.append(FileSystemLoader(str(PACKAGE_TEMPLATES)))
-    env = SandboxedEnvironment(
+    env = _LimitedEnvironment(
+        repeat=limits.repeat,
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         autoescape=kind == "html",
@@ -110,23 +165,123 @@ def environment(kind: str, templates: str | os.PathLike | None = None) -> Sandbo
     return env
 
 
-def render(kind: str, document: str, view: dict, templates: str | os.PathLike | None = None) -> str:
-    """Render a view model: ``document`` is ``plan`` or ``compare``; ``kind`` md, html or json."""
+def render(kind: str, document: str, view: dict, templates: str | os.PathLike | None = None,
+           limits: TemplateLimits = TEMPLATE_LIMITS) -> str:
+    """Render a view model: ``document`` is ``plan`` or ``compare``; ``kind`` md, html or json.
+
+    With ``templates``, the document is made in a child process held to ``limits``
+    (where the system can fork): a user's template that loops for ever or fills the
+    memory is stopped with a :class:`RenderError`, and plandsl goes on.
+    """
     if kind == "json":
-        return json.dumps(view, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        # json escapes C0 controls itself; DEL, C1 and the BiDi controls it leaves raw.
+        text = json.dumps(view, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        return CONTROL_CHARACTER.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     name = f"{document}.{kind}.j2"
-    env = environment(kind, templates)
-    try:
-        template = env.get_template(name)
-        text = template.render(**{"plan" if document == "plan" else "comparison": view})
-    except TemplateNotFound as error:
-        raise RenderError(f"template '{error.name}' not found") from None
-    except RenderError:
-        raise
-    except Exception as error:  # noqa: BLE001 - a user's template may fail in any way
-        raise RenderError(f"template '{name}' failed: {type(error).__name__}: {error}") from None
+
+    def make() -> str:
+        env = environment(kind, templates, limits)
+        try:
+            template = env.get_template(name)
+            return template.render(**{"plan" if document == "plan" else "comparison": view})
+        except TemplateNotFound as error:
+            raise RenderError(f"template '{error.name}' not found") from None
+        except RenderError:
+            raise
+        except _Refused as error:
+            raise RenderError(f"template '{name}' is refused: {error}") from None
+        except MemoryError:
+            raise RenderError(f"template '{name}' needed more than {limits.memory // 2**20:,} MiB of memory") from None
+        except Exception as error:  # noqa: BLE001 - a user's template may fail in any way
+            raise RenderError(f"template '{name}' failed: {type(error).__name__}: {error}") from None
+
+    text = make() if templates is None else _contained(make, name, limits)
     if kind == "md":
         # Templates mark separations with blank lines freely; one is enough.
         text = re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
-    return text
+    return _inert(text)
+
+
+def _contained(make, name: str, limits: TemplateLimits) -> str:
+    """``make()`` run in a forked child with its memory and time bounded.
+
+    A child process, not a check inside the sandbox, because nothing else bounds
+    everything a template can call: a filter (``center``, ``indent``, ``format``) or
+    Jinja's own constant folding at compile time can allocate or compute without
+    returning to any hook. The operating system's limits hold for all of it, and
+    killing a child is safe where interrupting a thread is not.
+    """
+    if not hasattr(os, "fork"):  # no fork (Windows): the sandbox's size limits only
+        return make()
+    deadline = time.monotonic() + limits.seconds
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns, never runs the parent's exit handlers
+        status = 1
+        try:
+            os.close(reader)
+            _bound_this_process(limits)
+            try:
+                payload = b"ok\0" + make().encode("utf-8", "surrogatepass")
+            except RenderError as error:
+                payload = b"error\0" + str(error).encode("utf-8", "replace")
+            except MemoryError:
+                payload = b"memory\0"
+            with os.fdopen(writer, "wb") as pipe:
+                pipe.write(payload)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(writer)
+    chunks = []
+    waiting = selectors.DefaultSelector()  # not select.select: it fails on descriptors past 1023
+    waiting.register(reader, selectors.EVENT_READ)
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not waiting.select(left):
+                os.kill(pid, signal.SIGKILL)
+                raise RenderError(f"template '{name}' ran for more than {limits.seconds:g} seconds and was stopped")
+            chunk = os.read(reader, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        waiting.close()
+        os.close(reader)
+        os.waitpid(pid, 0)
+    kind, _, body = b"".join(chunks).partition(b"\0")
+    if kind == b"ok":
+        return body.decode("utf-8", "surrogatepass")
+    if kind == b"error":
+        raise RenderError(body.decode("utf-8"))
+    # No answer: the child ran out of memory (or of CPU time) before it could say so.
+    raise RenderError(f"template '{name}' needed more than {limits.memory // 2**20:,} MiB of memory "
+                      f"or {limits.seconds:g} seconds and was stopped")
+
+
+def _bound_this_process(limits: TemplateLimits) -> None:
+    """Address space and CPU time limits for the child, on top of what it inherited."""
+    import resource
+
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        resource.setrlimit(resource.RLIMIT_AS, (size + limits.memory, size + limits.memory))
+    except (OSError, ValueError):
+        pass  # no /proc, or a hard limit already lower: the system's own limits hold
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = int(used.ru_utime + used.ru_stime + limits.seconds) + 1
+    try:
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    except (OSError, ValueError):
+        pass
+
+
+def _inert(text: str) -> str:
+    """A document that acts on no terminal it is printed to: S112 refuses control characters in
+    plans, and this catches any that a string's escapes or a user's template still bring.
+    A carriage return becomes a line feed, as an HTML parser reads it anyway."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return CONTROL_CHARACTER.sub("\N{REPLACEMENT CHARACTER}", text)
 

@@ -28,6 +28,7 @@ from plandsl import __version__
 from plandsl.check import CheckResult, SpectrumEntry, Verdict
 from plandsl.codes import CODES, Code
 from plandsl.diagnostics import Diagnostic, Severity, render_text, sort_diagnostics, source_lines
+from plandsl.lexer import CONTROL_CHARACTER
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -445,7 +446,10 @@ def find_code(text: str) -> Code | None:
 def suggest_codes(text: str) -> list[str]:
     """Codes whose id or name is close to ``text``, best first."""
     wanted = text.strip()
-    by_id = difflib.get_close_matches(wanted.upper(), list(CODES), n=3, cutoff=0.5)
+    # Letters typed for the digits they look like (S1O1, S1l0) are read as those digits.
+    as_id = wanted.upper()[:1] + wanted.upper()[1:].translate(str.maketrans("OIL", "011"))
+    by_id = [code for code in CODES if code == as_id] + difflib.get_close_matches(as_id, list(CODES), n=3,
+                                                                                 cutoff=0.5)
     names = {code.name: code.id for code in CODES.values()}
     by_name = [names[name] for name in difflib.get_close_matches(wanted.lower(), list(names), n=3, cutoff=0.6)]
     return list(dict.fromkeys(by_id + by_name))[:3]
@@ -459,7 +463,9 @@ def explain(code: Code, width: int = 79) -> str:
     bad, good = _without_shared_declarations(code.bad, code.good)
     for label, example in (("bad", bad), ("good", good)):
         if example:
-            out += ["", f"{label}:", textwrap.indent(example, "    ")]
+            # S112's example holds a control character: shown escaped, not obeyed.
+            shown = CONTROL_CHARACTER.sub(lambda m: repr(m.group())[1:-1], example)
+            out += ["", f"{label}:", textwrap.indent(shown, "    ")]
     return "\n".join(out) + "\n"
 
 

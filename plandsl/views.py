@@ -10,6 +10,7 @@ the same input gives the same document, byte for byte.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
 from plandsl import ast
@@ -183,9 +184,9 @@ def comparison_view(result: CheckResult, model: Model, plans: list[ast.Plan], un
         "columns": columns,
         "issues": issues,
         "redlines": redlines,
-        "changes": [_changes(model, prose, old, new, verdicts) for new in plans for old in plans
+        "changes": [_changes(model, prose, old, new, verdicts, options) for new in plans for old in plans
                     if _revises(new) == old.name],
-        "spectrum": _spectrum_view(result, plans, prose),
+        "spectrum": _spectrum_view(result, model, plans, prose),
     }
 
 
@@ -194,50 +195,161 @@ def _revises(plan: ast.Plan) -> str | None:
     return prop.values[0].name if prop and prop.values and isinstance(prop.values[0], ast.Ref) else None
 
 
-def _changes(model: Model, prose: Prose, old: ast.Plan, new: ast.Plan, verdicts) -> dict:
-    """A clause-level diff: what the revision added, removed and changed, and the verdicts it flips."""
-    def keyed(plan):
+def _changes(model: Model, prose: Prose, old: ast.Plan, new: ast.Plan, verdicts, options) -> dict:
+    """A clause-level diff: what the revision added, removed, changed or moved into or out of
+    an option, one clause a row, and the verdicts it changes (with their options)."""
+    old_clauses, new_clauses = plan_clauses(old), plan_clauses(new)
+    # A clause that keeps its label is the same clause, whatever it now says or whom it binds.
+    labelled = {c.clause.label: c for c in old_clauses if c.clause.label}
+    relabelled = []
+    for placed in new_clauses:
+        partner = labelled.get(placed.clause.label) if placed.clause.label else None
+        if partner is not None and _diff_key(partner.clause) != _diff_key(placed.clause):
+            relabelled.append((partner, placed))
+    paired = {id(c) for pair in relabelled for c in pair}
+
+    def keyed(clauses):
         found = {}
-        for placed in plan_clauses(plan):
-            if placed.option is None or placed.agreed:
+        for placed in clauses:
+            if id(placed) not in paired:
                 found.setdefault(_diff_key(placed.clause), []).append(placed)
         return found
 
-    before, after = keyed(old), keyed(new)
+    before, after = keyed(old_clauses), keyed(new_clauses)
     unknown = any(isinstance(i, ast.UnknownPoints) for i in new.items) or any(
         isinstance(x, ast.Unknown) for i in new.items if isinstance(i, ast.Point) for x in i.items)
     rows = []
-    for key in sorted(set(before) | set(after), key=str):
-        # Compared as read: a label is no change, a new deadline is.
-        old_texts = [prose.clause(c.clause) for c in before.get(key, [])]
-        new_texts = [prose.clause(c.clause) for c in after.get(key, [])]
-        if old_texts == new_texts:
-            continue
-        old_points = ", ".join(str(c.point) for c in before.get(key, []))
-        new_points = ", ".join(str(c.point) for c in after.get(key, []))
-        if not new_texts:
-            kind = "not known to be kept" if unknown else "removed"
-        elif not old_texts:
-            kind = "added"
-        else:
-            kind = "changed"
-        rows.append({"kind": kind,
-                     "old": "; ".join(prose.clause(c.clause) for c in before.get(key, [])) or "—",
-                     "new": "; ".join(prose.clause(c.clause) for c in after.get(key, [])) or "—",
-                     "old_points": old_points, "new_points": new_points,
-                     "value_change": _value_change(before.get(key, []), after.get(key, []), prose)})
+    groups = [_pairs(before.get(key, []), after.get(key, []), prose) for key in sorted(set(before) | set(after), key=str)]
+    for group in [relabelled, *groups]:
+        for was, now in group:
+            # Compared as read: a label or a new point number is no change, a new deadline is.
+            if was is not None and now is not None:
+                same = prose.clause(was.clause) == prose.clause(now.clause)
+                if same and was.option == now.option:
+                    continue
+                if same and now.option is None:
+                    kind = f"taken out of option {was.option}"
+                elif same:
+                    kind = f"moved into option {now.option}"
+                else:
+                    kind = "changed"
+            elif now is None:
+                kind = "not known to be kept" if unknown else "removed"
+            else:
+                kind = "added"
+            place = now or was
+            rows.append({"sort": (place.point, now is None, place.order), "kind": kind,
+                         "old": prose.clause(was.clause) if was else "—",
+                         "new": prose.clause(now.clause) if now else "—",
+                         "old_points": _where(was), "new_points": _where(now),
+                         "value_change": _value_change(was, now, prose)})
+    # In reading order: by point, a removed clause after what its point now says.
+    rows.sort(key=lambda row: row.pop("sort"))
     flips = []
     for (plan, party, redline), verdict in sorted(verdicts.items()):
         if plan != old.name:
             continue
         newer = verdicts.get((new.name, party, redline))
-        # A red line or plan not judged (not read completely) has no verdict to flip.
-        if newer is not None and newer.verdict != verdict.verdict and "not judged" not in (verdict.verdict,
-                                                                                           newer.verdict):
+        if newer is None or "not judged" in (verdict.verdict, newer.verdict):
+            # A red line or plan not judged (not read completely) has no verdict to flip.
+            continue
+        was = _with_options(verdict, options.get((plan, party, redline), []))
+        now = _with_options(newer, options.get((new.name, party, redline), []))
+        if was != now:
             flips.append({"party": prose.name(ast.Ref(party)), "id": redline, "title": verdict.title,
-                          "before": verdict.verdict, "after": newer.verdict})
+                          "before": was, "after": now})
     return {"old": old.title or old.name, "new": new.title or new.name, "rows": rows, "flips": flips,
             "new_has_unknown": unknown}
+
+
+def _pairs(olds: list, news: list, prose: Prose) -> list[tuple]:
+    """The clauses of one diff key paired across two plans: (old, new), (old, None) for a clause
+    dropped, (None, new) for one added.
+
+    Paired first as read and where they stand, then as read (a clause moved into or out of an
+    option), then by label, then by point, then in order. Free-text provisions pair only by
+    their words or their label: two different provisions of a party are unrelated. Where the
+    new plan offers options for what the old one fixed (or the other way round), the one
+    clause pairs with each option's, one row each. Every pass looks up a dictionary: linear.
+    """
+    pairs: list[tuple] = []
+    olds, news = list(olds), list(news)
+
+    def match(key) -> None:
+        nonlocal olds, news
+        waiting: dict = {}
+        for placed in olds:
+            k = key(placed)
+            if k is not None:
+                waiting.setdefault(k, []).append(placed)
+        taken, unmatched = set(), []
+        for placed in news:
+            k = key(placed)
+            bucket = waiting.get(k) if k is not None else None
+            if bucket:
+                partner = bucket.pop()
+                taken.add(id(partner))
+                pairs.append((partner, placed))
+            else:
+                unmatched.append(placed)
+        olds, news = [o for o in olds if id(o) not in taken], unmatched
+
+    # bucket.pop() takes from the end: with both lists reversed, pairs keep reading order.
+    olds.reverse()
+    news.reverse()
+    match(lambda c: (prose.clause(c.clause), c.option))
+    match(lambda c: prose.clause(c.clause))
+    match(lambda c: c.clause.label)
+    olds.reverse()
+    news.reverse()
+    free_text = bool(olds or news) and isinstance((olds or news)[0].clause.action, ast.Provision)
+    if not free_text:
+        for flip in (False, True):
+            one, many = (news, olds) if flip else (olds, news)
+            optional: dict = {}
+            for placed in many:
+                if placed.option is not None:
+                    optional.setdefault(placed.point, []).append(placed)
+            used = set()
+            for single in one:
+                alternatives = optional.get(single.point) if single.option is None else None
+                if alternatives and len({c.option for c in alternatives}) == len(alternatives) > 1:
+                    del optional[single.point]  # each option's clause pairs with one fixed clause
+                    for other in alternatives:
+                        pairs.append((other, single) if flip else (single, other))
+                        used.add(id(other))
+                    used.add(id(single))
+            one, many = [c for c in one if id(c) not in used], [c for c in many if id(c) not in used]
+            olds, news = (many, one) if flip else (one, many)
+        by_point: dict = {}
+        for placed in olds:
+            by_point.setdefault(placed.point, deque()).append(placed)
+        rest = []
+        for placed in news:
+            bucket = by_point.get(placed.point)
+            if bucket:
+                pairs.append((bucket.popleft(), placed))
+            else:
+                rest.append(placed)
+        olds = [o for bucket in by_point.values() for o in bucket]
+        olds.sort(key=lambda c: c.order)
+        pairs.extend(zip(olds, rest))
+        olds, news = olds[len(rest):], rest[len(olds):]
+    pairs.extend((o, None) for o in olds)
+    pairs.extend((None, n) for n in news)
+    return pairs
+
+
+def _where(placed) -> str:
+    """'3' or '3, option a': what follows 'point' in a change row."""
+    if placed is None:
+        return ""
+    return f"{placed.point}" + (f", option {placed.option}" if placed.option else "")
+
+
+def _with_options(verdict: Verdict, alternatives: list[Verdict]) -> str:
+    """'violated', or 'not addressed; violated if point 1 option a' where the options decide it."""
+    return "; ".join([verdict.verdict, *(f"{o.verdict} if {o.option}" for o in alternatives)])
 
 
 def _diff_key(clause: ast.Clause) -> tuple:
@@ -258,15 +370,49 @@ def _names(value) -> tuple:
 
 def _value_change(before, after, prose: Prose) -> str | None:
     """'600,000 personnel -> 800,000 personnel' for a cap that changed its figure."""
-    if len(before) == 1 and len(after) == 1:
-        old, new = before[0].clause.action, after[0].clause.action
-        if isinstance(old, ast.Exceed) and isinstance(new, ast.Exceed):
+    if before is not None and after is not None:
+        old, new = before.clause.action, after.clause.action
+        if isinstance(old, ast.Exceed) and isinstance(new, ast.Exceed) and old.limit != new.limit:
             return f"{prose.limit(old.limit)} → {prose.limit(new.limit)}"
     return None
 
 
-def _spectrum_view(result: CheckResult, plans: list[ast.Plan], prose: Prose) -> list[dict]:
+def _option_spectrum(model: Model, plan: ast.Plan) -> dict:
+    """{(issue, 'point 2 option a'): entry}: where the plan sits if one of its options is chosen,
+    for the options whose caps are lower than what is firm. The checker's spectrum counts only
+    what is firm. Each option's entry is computed from its own lowest caps and nothing else:
+    linear in the plan's caps.
+    """
+    from dataclasses import replace
+
+    from plandsl.quantities import cap_range
+    from plandsl.redlines import _midpoint, _spectrum
+
+    firm: dict[str, tuple] = {}
+    by_choice: dict[tuple, dict[str, tuple]] = {}
+    for placed in plan_clauses(plan):
+        if not isinstance(placed.clause.action, ast.Exceed) or placed.clause.modality not in ("shall not", "shall never"):
+            continue
+        for subject in placed.clause.subjects:
+            value = _midpoint(cap_range(placed.clause.action.limit, model.strength(subject.name)))
+            if value is None:
+                continue
+            table = firm if placed.option is None else by_choice.setdefault((placed.point, placed.option), {})
+            if subject.name not in table or value < table[subject.name][0]:
+                table[subject.name] = (value, placed)
+    found = {}
+    for (point, option), table in sorted(by_choice.items()):
+        lower = {force: placed for force, (value, placed) in table.items() if force not in firm or value < firm[force][0]}
+        issues = {f"cap on {force}" for force in lower}
+        for entry in _spectrum(model, plan, [replace(placed, option=None) for placed in lower.values()]):
+            if entry.issue in issues:
+                found[(entry.issue, f"point {point} option {option}")] = entry
+    return found
+
+
+def _spectrum_view(result: CheckResult, model: Model, plans: list[ast.Plan], prose: Prose) -> list[dict]:
     names = [p.name for p in plans]
+    alternatives = {p.name: _option_spectrum(model, p) for p in plans}
 
     def label(name: str) -> str:
         return name if name == "status quo" else prose.name(ast.Ref(name))
@@ -281,21 +427,33 @@ def _spectrum_view(result: CheckResult, plans: list[ast.Plan], prose: Prose) -> 
         issue = by_issue.setdefault(entry.issue, {"issue": title, "low_party": label(entry.low_party),
                                                   "low_value": entry.low_value, "high_party": label(entry.high_party),
                                                   "high_value": entry.high_value, "plans": []})
-        issue["plans"].append({"plan": entry.plan, "value": entry.plan_value or "silent",
-                               "position": entry.position, "percent": percent(entry.position)})
+        options = [{"option": option, "value": other.plan_value or "silent", "position": other.position,
+                    "percent": percent(other.position)}
+                   for (issue_key, option), other in alternatives[entry.plan].items()
+                   if issue_key == entry.issue and other.plan_value != entry.plan_value]
+        silent = "silent outside its options" if options else "silent"
+        issue["plans"].append({"plan": entry.plan, "value": entry.plan_value or silent,
+                               "position": entry.position, "percent": percent(entry.position), "options": options})
     titles = {p.name: p.title or p.name for p in plans}
     for issue in by_issue.values():
         issue["plans"].sort(key=lambda p: names.index(p["plan"]))
         issue["chart"] = dict(_CHART)
-        for index, entry in enumerate(issue["plans"]):
+        marks = []
+        for entry in issue["plans"]:
             entry["title"] = titles[entry["plan"]]
-            position = entry["position"]
+            marks.append(entry)
+            for option in entry["options"]:
+                option["title"] = f"{entry['title']}, {option['option']}"
+                marks.append(option)
+        for index, mark in enumerate(marks):
+            position = mark["position"]
             if position is None:
-                entry["x"] = entry["y"] = None
+                mark["x"] = mark["y"] = None
                 continue
             clamped = min(max(position, -0.1), 1.1)  # beyond either end: drawn just past it
-            entry["x"] = round(_CHART["left"] + (_CHART["right"] - _CHART["left"]) * clamped, 1)
-            entry["y"] = _CHART["axis"] - 12 - 14 * (index % 2)
+            mark["x"] = round(_CHART["left"] + (_CHART["right"] - _CHART["left"]) * clamped, 1)
+            mark["y"] = _CHART["axis"] - 12 - 14 * (index % 2)
+        issue["marks"] = marks
     return [by_issue[key] for key in sorted(by_issue)]
 
 

@@ -26,6 +26,7 @@ PARSE_CASES = {
     "S109": ("x;\n" * 150, "state x;\n" * 150),
     "S110": ('plan p { point 1 { allocate 1,000,000,000,000,000,000 USD of a to b; } }',
              'plan p { point 1 { allocate 100,000,000,000,000,000 USD of a to b; } }'),
+    "S112": ('state a "A\x1b]52;c;cm0gLXJmIH4=\x07";', 'state a "A\tB\\n\\t\u00e9";  # a comment\r\n'),
 }
 
 
@@ -46,6 +47,18 @@ def test_parse_code_does_not_trigger_on_good_input(code):
     result = parse_bytes(good if isinstance(good, bytes) else good.encode(), "good.plan")
     assert code not in codes_of(result.diagnostics)
     assert result.ok
+
+
+@pytest.mark.parametrize("text", [
+    'state a "right-to-left \u202e override";', 'state a "isolate \u2066";', 'state a "C1 \x9b31m";',
+    'state a "delete \x7f";', 'state a; # comment with \x1b[2J', 'state a; # lone \r in a comment\n',
+    'state a "backspace \x08";', 'plan p { point 1 { provision "vertical \x0b tab"; } }',
+])
+def test_s112_control_characters_in_strings_and_comments(text):
+    result = parse_bytes(text.encode(), "bad.plan")
+    [found] = [d for d in result.diagnostics if d.code == "S112"]
+    assert "U+" in found.message
+    assert ord(text[found.span.column - 1]) == int(found.message.split("U+")[1][:4], 16)
 
 
 def test_s107_file_too_large():

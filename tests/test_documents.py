@@ -21,6 +21,7 @@ import re
 import shutil
 import struct
 import subprocess
+import time
 import zlib
 from html.parser import HTMLParser
 from pathlib import Path
@@ -333,6 +334,42 @@ def test_an_undefined_variable_in_a_template_is_an_error(tmp_path, source):
     assert "internal error" not in process.stderr and "Traceback" not in process.stderr
 
 
+# A user's template may not spend unbounded memory or time: refused with exit 2, old output intact.
+@pytest.mark.parametrize("source, message", [
+    ("{{ 'a' * 10**9 }}", "repeats a str to 1,000,000,000 characters"),
+    ("{{ [1, 2] * 10**8 }}", "repeats a list"),
+    ("{{ 10 ** 100000000 }}", "raises 10 to the power 100,000,000"),
+    ("{{ 'x' | center(10**9) }}", "needed more than 512 MiB of memory"),
+    ("{% set s = 'x' | indent(1) %}{{ '{:>900000000}'.format(s) }}", "needed more than 512 MiB of memory"),
+])
+def test_a_user_template_that_would_fill_the_memory_is_stopped(tmp_path, source, message):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "plan.md.j2").write_text(source + "\n", encoding="utf-8")
+    out = tmp_path / "out.md"
+    out.write_text("previous\n", encoding="utf-8")
+    process = run_cli(*GOLDEN["accord.md"], "--templates", str(templates), "-o", str(out), cwd=DOCUMENTS)
+    assert process.returncode == 2
+    assert message in process.stderr and "plan.md.j2" in process.stderr
+    assert "Traceback" not in process.stderr
+    assert out.read_text(encoding="utf-8") == "previous\n"
+
+
+def test_a_user_template_that_loops_too_long_is_stopped_and_plandsl_goes_on(tmp_path):
+    from plandsl.render import RenderError, TemplateLimits, render
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "plan.md.j2").write_text(
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n", encoding="utf-8")
+    started = time.monotonic()
+    with pytest.raises(RenderError, match="ran for more than 1 seconds"):
+        render("md", "plan", {"title": "T"}, templates, TemplateLimits(seconds=1))
+    assert time.monotonic() - started < 10
+    (templates / "plan.md.j2").write_text("{{ plan.title }} {{ 'ab' * 3 }} {{ 2 ** 10 }}\n", encoding="utf-8")
+    assert render("md", "plan", {"title": "T"}, templates, TemplateLimits(seconds=1)) == "T ababab 1024\n"
+
+
 def test_a_missing_templates_directory_is_an_error(tmp_path):
     process = run_cli(*GOLDEN["accord.md"], "--templates", str(tmp_path / "nowhere"), cwd=DOCUMENTS)
     assert process.returncode == 2
@@ -609,6 +646,35 @@ def test_a_carriage_return_in_user_text_does_not_split_a_table_row_or_a_heading(
     assert [h for h in headings(process.stdout) if h[0] == 2][0] == (2, "1. One # two")
 
 
+# Control characters: what a terminal would obey if a document were printed to it.
+TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.mark.parametrize("command", ["render", "compare"])
+def test_a_plan_with_an_escape_sequence_is_refused_and_prints_nothing(tmp_path, command):
+    path = tmp_path / "esc.plan"
+    path.write_bytes(b'state a "A";\nplan p "Peace\x1b]52;c;cm0gLXJmIH4=\x07 \xe2\x80\xae" {\n'
+                     b'  point 1 { a shall cease fire; }\n}\n')
+    process = run_cli(command, str(path), "--to", "md")
+    assert process.returncode == 1
+    assert process.stdout == ""
+    assert "S112" in process.stderr and "U+001B" in process.stderr
+    assert not TERMINAL_CONTROLS.search(process.stderr.replace("\n", ""))
+
+
+@pytest.mark.parametrize("command, to", [("render", "md"), ("render", "html"), ("render", "json"),
+                                         ("compare", "md"), ("compare", "html")])
+def test_string_escapes_reach_no_document_as_terminal_controls(tmp_path, command, to):
+    path = tmp_path / "cr.plan"
+    path.write_text('state a "A\\rB\\tC";\nplan p "T\\rX" {\n  text "one\\rtwo";\n'
+                    '  point 1 { a shall cease fire; provision "x\\r\\ny"; }\n}\n', encoding="utf-8")
+    process = run_cli(command, str(path), "--to", to)
+    assert process.returncode == 0, process.stderr
+    assert not TERMINAL_CONTROLS.search(process.stdout)
+    if to == "json":
+        assert json.loads(process.stdout)["title"] == "T\rX"
+
+
 # ============================================================================
 # Plans' other details
 # ============================================================================
@@ -650,6 +716,113 @@ def test_a_plan_at_the_start_of_the_spectrum_is_at_0_percent(tmp_path):
     assert process.returncode == 0, process.stderr
     assert "-0%" not in process.stdout
     assert "1,000 (0%)" in process.stdout
+
+
+# Conditions as the plan groups them, and the words a reader must see (issue 9).
+CONDITIONS = {
+    '"a" and ("b" or "c")': "if “a” and either “b” or “c”",
+    '("a" and "b") or "c"': "if both “a” and “b”, or “c”",
+    '("a" or "b") and "c"': "if either “a” or “b”, and “c”",
+    '"a" or ("b" and "c")': "if “a” or both “b” and “c”",
+    '"a" or "b" or "c"': "if “a” or “b” or “c”",
+    '"a" and ("b" and "c")': "if “a” and “b” and “c”",
+    'not ("a" or "b")': "if neither “a” nor “b”",
+    'not ("a" and "b") and "c"': "if not both “a” and “b”, and “c”",
+    'not "a"': "if it is not the case that “a”",
+    'not east invades west': "if East does not invade West",
+    'east, west attack north': "if East and West attack North",
+    'not point 1 is breached': "if point 1 is not breached",
+    '"the vote passes"': "if the vote passes",
+}
+
+
+def test_conditions_keep_their_grouping_in_prose(tmp_path):
+    lines = "\n".join(f"    east shall cease fire if {c};" for c in CONDITIONS)
+    path = tmp_path / "c.plan"
+    path.write_text(f'state east "East";\nstate west "West";\nstate north "North";\n'
+                    f'plan p "P" {{\n  point 1 {{\n{lines}\n  }}\n}}\n', encoding="utf-8")
+    process = run_cli("render", str(path), "--to", "json")
+    assert process.returncode == 0, process.stderr
+    sentences = [c["sentence"] for c in json.loads(process.stdout)["points"][0]["clauses"]]
+    assert sentences == [f"East shall cease fire {words}." for words in CONDITIONS.values()]
+
+
+REVISION_WORLD = """\
+state east "East";
+state west "West";
+region hill "Hill";
+force guard "Guard" { of west; strength 1,000 personnel; }
+positions east "East's" {
+  redline keep "Keep the hill" { forbid east shall cede hill to any; }
+  ideal guard shall not exceed 200 personnel;
+}
+positions west "West's" { ideal guard shall not exceed 1,000 personnel; }
+"""
+REVISION_OLD = """\
+use "world.plan";
+plan old "Old" {
+  point 1 { east shall cede hill to west; }
+  point 2 { guard shall not exceed 600 personnel; }
+  point 10 { east shall provision "schools"; east shall provision "roads"; }
+  point 11 { west shall cease fire; }
+}
+"""
+REVISION_NEW = """\
+use "world.plan";
+plan new "New" {
+  revises old;
+  point 1 {
+    option a proposed by east { east shall cede hill to west; }
+    option b proposed by west { west shall withdraw from hill; }
+  }
+  point 2 {
+    option a { guard shall not exceed 800 personnel; }
+    option b { guard shall not exceed 500 personnel; }
+  }
+  point 10 { east shall provision "hospitals"; east shall provision "roads"; east shall provision "bridges"; }
+  point 11 { west shall cease fire; west shall cease fire by 2026-01-01; }
+}
+"""
+
+
+def test_the_change_list_shows_options_and_pairs_clause_by_clause(tmp_path):
+    for name, text in (("world", REVISION_WORLD), ("old", REVISION_OLD), ("new", REVISION_NEW)):
+        (tmp_path / f"{name}.plan").write_text(text, encoding="utf-8")
+    process = run_cli("compare", "old.plan", "new.plan", "--positions", "world.plan", "--to", "md", cwd=tmp_path)
+    assert process.returncode == 0, process.stderr
+    text = process.stdout
+    changes = tables(text)[2]
+    assert changes[0] == ["Change", "Before", "After"]
+    assert [row[:3] for row in changes[1:]] == [  # (tables() runs on past a table's end)
+        ["moved into option a", "East shall cede Hill to West. (point 1)",
+         "East shall cede Hill to West. (point 1, option a)"],
+        ["added", "—", "West shall withdraw from Hill. (point 1, option b)"],
+        ["changed", "Guard shall not exceed 600 personnel. (point 2)",
+         "Guard shall not exceed 800 personnel. (point 2, option a)<br>600 personnel → 800 personnel"],
+        ["changed", "Guard shall not exceed 600 personnel. (point 2)",
+         "Guard shall not exceed 500 personnel. (point 2, option b)<br>600 personnel → 500 personnel"],
+        ["added", "—", "East shall provide: hospitals. (point 10)"],
+        ["added", "—", "East shall provide: bridges. (point 10)"],
+        ["removed", "East shall provide: schools. (point 10)", "—"],
+        ["added", "—", "West shall cease fire by 1 January 2026. (point 11)"],
+    ]
+    assert "- East, Keep the hill: violated → not addressed; violated if point 1 option a" in text.splitlines()
+    spectrum = tables(text)[3]
+    assert spectrum[1][4] == ("silent outside its options (—)<br>800 if point 2 option a (75%)<br>"
+                              "500 if point 2 option b (38%)")
+
+
+def test_a_labelled_clause_that_changes_its_subject_is_one_changed_row(tmp_path):
+    (tmp_path / "a.plan").write_text(
+        'state east "East";\nstate west "West";\n'
+        'plan old "Old" { point 1 { cf: east shall cease fire; } point 2 { east shall cease fire; } }\n'
+        'plan new "New" { revises old; point 1 { cf: west shall cease fire; } point 2 { east shall cease fire; } }\n',
+        encoding="utf-8")
+    process = run_cli("compare", "a.plan", "--to", "md", cwd=tmp_path)
+    assert process.returncode == 0, process.stderr
+    changes = tables(process.stdout)[1]
+    assert [row[:3] for row in changes[1:]] == [
+        ["changed", "East shall cease fire. (point 1)", "West shall cease fire. (point 1)"]]
 
 
 def test_footnotes_are_numbered_in_reading_order():

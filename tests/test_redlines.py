@@ -221,16 +221,23 @@ def test_a_plan_with_a_syntax_error_is_not_judged(tmp_path):
 
 
 def test_documents_show_a_red_line_not_judged(tmp_path):
-    from plandsl.documents import render_comparison, render_plan
+    # Syntax errors cannot be suppressed, so documents refuse the file; the annex that the
+    # checked result would give still says "not judged", never "not addressed".
+    import pytest
 
-    path = tmp_path / "suppressed.plan"  # the syntax error suppressed, so that documents are made
+    from plandsl.documents import DocumentError, render_plan
+    from plandsl.render import render
+    from plandsl.views import plan_view
+
+    path = tmp_path / "broken.plan"
     path.write_text(NOT_JUDGED.replace("forbid hamas shall rule gaza;", "forbid hamas shall rule gaza;  "
                                        "# plandsl: ignore[S101]"))
-    document = render_plan([str(path)]).text
+    with pytest.raises(DocumentError):
+        render_plan([str(path)])
+    result = check([str(path)])
+    document = render("md", "plan", plan_view(result, result.model, result.model.plans["p"]))
     row = next(line for line in document.splitlines() if line.startswith("| Israel | Broken"))
     assert "not judged" in row and "not addressed" not in row and "S101" in row
-    comparison = render_comparison([str(path)]).text
-    assert "| Israel | Broken | not judged |" in comparison
 
 
 def test_figures_in_a_pattern_are_compared_not_ignored(tmp_path):

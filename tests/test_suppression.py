@@ -282,11 +282,10 @@ def test_check_reports_the_same_before_and_after_fmt(text, seed, tmp_path_factor
 
 
 
-def test_in_a_file_with_syntax_errors_a_suppression_covers_its_line(tmp_path):
+def test_in_a_file_with_syntax_errors_a_suppression_hides_no_syntax_error(tmp_path):
     text = 'state a "A";\nplan p {\n  point 1 {\n    a shal cease fire;  # plandsl: ignore[S101]\n'
     text += '    a shall cease fire;  # plandsl: ignore[S101]\n  }\n}\n'
-    assert codes(tmp_path, text) == []  # the second is unused, but only syntax errors are told
-    assert codes(tmp_path, text.replace("  # plandsl: ignore[S101]\n    a shall", "\n    a shall")) == ["S101"]
+    assert codes(tmp_path, text) == ["S101"]  # only syntax errors are told in a broken file
 
 
 def test_a_suppression_inside_a_condition_covers_the_clause_and_fmt_hoists_it(tmp_path):
