@@ -56,6 +56,7 @@ __all__ = [
     "DEFAULT_REGIONS",
 ]
 
+import functools
 import re
 from decimal import Decimal
 
@@ -636,12 +637,20 @@ def _vocabulary(parties, regions):
     return st.tuples(party_names, region_names)
 
 
+# The kit's strategies depend on the vocabulary drawn first; they are built once per
+# vocabulary and cached, since building a strategy costs far more than drawing from it
+# (and every shrinking step draws again).
+_cached = functools.lru_cache(maxsize=4096)
+
+
+@_cached
 def _some(names: tuple[str, ...], max_size: int = 2):
     """1..max_size distinct names of ``names`` as Refs."""
     return st.lists(st.sampled_from(names), min_size=1, max_size=min(max_size, len(names)),
                     unique=True).map(lambda picked: tuple(ast.Ref(n) for n in picked))
 
 
+@_cached
 def _one(names: tuple[str, ...]):
     return st.sampled_from(names).map(ast.Ref)
 
@@ -671,6 +680,7 @@ _kit_shares = st.one_of(
 )
 
 
+@_cached
 def _kit_actions(parties, regions, wildcard: bool = False):
     """(action strategies by clause keyword, condition strategy), naming only the given names.
 
@@ -726,6 +736,7 @@ _kit_dates = st.one_of(
 )
 
 
+@_cached
 def _kit_modifiers(kit_conditions, max_point: int):
     """Deadlines, dates and conditions; references to points 1..``max_point`` only (none if 0)."""
     after = st.none() | st.builds(ast.PointRef, st.integers(1, max_point)) if max_point else st.none()
@@ -740,46 +751,72 @@ def _kit_modifiers(kit_conditions, max_point: int):
     )
 
 
-@st.composite
-def _kit_clause(draw, parties, regions, kind=None, *, pattern: bool = False, max_point: int = 0) -> ast.Clause:
+@_cached
+def _kit_clause(parties, regions, kind=None, *, pattern: bool = False, max_point: int = 0):
     """A clause over the vocabulary: subjects among ``parties``; no label, no citations; it may
     wait on points 1..``max_point``."""
     acts, kit_conditions = _kit_actions(parties, regions, wildcard=pattern)
-    action = draw(acts[kind] if kind is not None else st.one_of(*acts.values()))
+    action_strategy = acts[kind] if kind is not None else st.one_of(*acts.values())
     subjects = _some(parties) | st.just((ANY,)) if pattern else _some(parties)
-    if isinstance(action, ast.Exceed):
-        # A cap binds a force, and says so: "army shall not exceed 100,000 personnel".
-        subjects = st.just((ast.Ref(_FORCE),)) | st.just((ANY,)) if pattern else st.just((ast.Ref(_FORCE),))
-    if isinstance(action, ast.Exceed) or draw(st.booleans()):
-        head = (draw(subjects), draw(st.sampled_from(MODALITIES)))
-    else:
-        head = ((), None)  # the plain form: "cede donetsk to russia;"
-    mods = draw(st.lists(_kit_modifiers(kit_conditions, max_point), max_size=1).map(tuple))
-    return ast.Clause(None, *head, action, mods, ())
+    # A cap binds a force, and says so: "army shall not exceed 100,000 personnel".
+    force = st.just((ast.Ref(_FORCE),)) | st.just((ANY,)) if pattern else st.just((ast.Ref(_FORCE),))
+    modalities = st.sampled_from(MODALITIES)
+    modifier_lists = st.lists(_kit_modifiers(kit_conditions, max_point), max_size=1).map(tuple)
+
+    @st.composite
+    def clause(draw) -> ast.Clause:
+        action = draw(action_strategy)
+        if isinstance(action, ast.Exceed):
+            head = (draw(force), draw(modalities))
+        elif draw(st.booleans()):
+            head = (draw(subjects), draw(modalities))
+        else:
+            head = ((), None)  # the plain form: "cede donetsk to russia;"
+        return ast.Clause(None, *head, action, draw(modifier_lists), ())
+
+    return clause()
 
 
-@st.composite
-def _kit_plan(draw, name, parties, regions, max_points, max_clauses, with_options) -> ast.Plan:
-    count = draw(st.integers(1, max_points))
-    points = []
-    for number in range(1, count + 1):
-        # A clause may wait on an earlier point only: every reference lands, and none loops.
-        clause = _kit_clause(parties, regions, max_point=number - 1)
-        items = draw(st.lists(clause, min_size=1, max_size=max_clauses))
-        if with_options and draw(st.integers(0, 3)) == 0:
-            labels = sorted(draw(st.lists(st.sampled_from("abc"), min_size=2, max_size=2, unique=True)))
-            agreed = draw(st.none() | st.sampled_from(labels))  # at most one option is agreed
-            for label in labels:
-                proposers = draw(st.just(()) | _some(parties))
-                choice = tuple(draw(st.lists(clause, min_size=1, max_size=max_clauses)))
-                items.append(ast.Option(label, proposers, label == agreed, choice))
-        points.append(ast.Point(number, draw(_titles), tuple(items)))
-    props = []
-    if draw(st.booleans()):
-        props.append(ast.Property("status", (ast.Keyword(draw(st.sampled_from(PLAN_STATUSES))),)))
-    if draw(st.booleans()):
-        props.append(ast.Property("sponsor", (draw(_some(parties)),)))
-    return ast.Plan(name, draw(_titles), (*props, *points))
+@_cached
+def _kit_plan(name, parties, regions, max_points, max_clauses, with_options):
+    """A plan of 1..``max_points`` points over the vocabulary, consistent (see :func:`_consistent`)."""
+    counts = st.integers(1, max_points)
+    # A clause may wait on an earlier point only: every reference lands, and none loops.
+    clause_lists = [st.lists(_kit_clause(parties, regions, max_point=number - 1), min_size=1, max_size=max_clauses)
+                    for number in range(1, max_points + 1)]
+    # Shrinks to 0: no options, the simpler plan.
+    bracketed = st.integers(0, 3).map(lambda n: with_options and n == 3)
+    option_labels = st.lists(st.sampled_from("abc"), min_size=2, max_size=2, unique=True).map(sorted)
+    proposers = st.just(()) | _some(parties)
+    statuses = st.none() | st.sampled_from(PLAN_STATUSES)
+    sponsors = st.none() | _some(parties)
+
+    @st.composite
+    def plan(draw) -> ast.Plan:
+        points = []
+        for number in range(1, draw(counts) + 1):
+            clauses = clause_lists[number - 1]
+            items = draw(clauses)
+            if draw(bracketed):
+                labels = draw(option_labels)
+                agreed = draw(st.none() | st.sampled_from(labels))  # at most one option is agreed
+                for label in labels:
+                    items.append(ast.Option(label, draw(proposers), label == agreed, tuple(draw(clauses))))
+            points.append(ast.Point(number, draw(_titles), tuple(items)))
+        props = []
+        status = draw(statuses)
+        if status is not None:
+            props.append(ast.Property("status", (ast.Keyword(status),)))
+        sponsor = draw(sponsors)
+        if sponsor is not None:
+            props.append(ast.Property("sponsor", (sponsor,)))
+        return _consistent(ast.Plan(name, draw(_titles), (*props, *points)))
+
+    return plan()
+
+
+def _consistent(plan: ast.Plan) -> ast.Plan:
+    return plan
 
 
 def _waiting_on_earlier(items, number: int) -> tuple:
@@ -906,23 +943,24 @@ def positions(parties=None, regions=None, *, max_redlines: int = 2,
     max_redlines = _check_count("max_redlines", max_redlines, 1)
     max_requirements = _check_count("max_requirements", max_requirements, 1)
 
-    @st.composite
-    def build(draw):
-        party_names, region_names = draw(_vocabulary(parties, regions))
-        predicate = st.one_of(
-            _kit_clause(party_names, region_names, pattern=True),
-            st.builds(ast.Holds, _some(party_names), _some(region_names)),
-        )
-        requirement = st.builds(ast.Requirement, st.sampled_from(["forbid", "require"]), predicate)
-        names = draw(st.lists(st.sampled_from(["r1", "r2", "r3"]), min_size=1, max_size=max_redlines,
-                              unique=True))
-        redlines = tuple(
-            ast.RedLine(name, draw(st.text("abcdefghij ", max_size=10)), (),
-                        tuple(draw(st.lists(requirement, min_size=1, max_size=max_requirements))))
-            for name in sorted(names))
-        return ast.Positions(ast.Ref(draw(st.sampled_from(party_names))), draw(_titles), redlines)
+    return _vocabulary(parties, regions).flatmap(
+        lambda vocabulary: _kit_positions(*vocabulary, max_redlines, max_requirements))
 
-    return build()
+
+@_cached
+def _kit_positions(parties, regions, max_redlines: int, max_requirements: int):
+    predicate = st.one_of(
+        _kit_clause(parties, regions, pattern=True),
+        st.builds(ast.Holds, _some(parties), _some(regions)),
+    )
+    requirement_lists = st.lists(st.builds(ast.Requirement, st.sampled_from(["forbid", "require"]), predicate),
+                                 min_size=1, max_size=max_requirements).map(tuple)
+    redlines = st.lists(st.builds(ast.RedLine, st.just(""), st.text("abcdefghij ", max_size=10), st.just(()),
+                                  requirement_lists), min_size=1, max_size=max_redlines)
+    # Red lines are named r1, r2, ... in order: names never collide, and a shrunk block reads r1.
+    named = redlines.map(lambda lines: tuple(ast.RedLine(f"r{n}", line.title, (), line.items)
+                                             for n, line in enumerate(lines, 1)))
+    return st.builds(ast.Positions, _one(parties), _titles, named)
 
 
 def plan_families(parties=None, regions=None, *, max_points: int = 3, max_clauses: int = 2,
