@@ -661,9 +661,11 @@ def _quantity(units):
 
 #: Small proportions, figures in the units the checker expects: caps in personnel,
 #: allocations in billions of USD.
+#: Proportions are below the whole (a cap of 3/2 or 100% of a force would be C406 or C405).
 _kit_proportions = st.builds(ast.Estimate, st.sampled_from(QUALIFIERS), st.one_of(
-    st.builds(ast.Fraction, st.integers(1, 3), st.integers(2, 10)),
-    st.builds(ast.Percent, st.integers(1, 100).map(Decimal)),
+    st.builds(lambda numerator, denominator: ast.Fraction(numerator, max(denominator, numerator + 1)),
+              st.integers(1, 3), st.integers(2, 10)),
+    st.builds(ast.Percent, st.integers(1, 99).map(Decimal)),
 ))
 _kit_limits = st.one_of(
     st.builds(ast.Limit, st.builds(ast.Estimate, st.sampled_from(QUALIFIERS),
@@ -815,8 +817,132 @@ def _kit_plan(name, parties, regions, max_points, max_clauses, with_options):
     return plan()
 
 
+#: Actions the checker compares as bans and permissions (C416: "P may X" against "P shall not X").
+_BANNABLE = (ast.Join, ast.Admit, ast.Station, ast.Unite, ast.Possess, ast.Deploy, ast.Guarantee, ast.Cede,
+             ast.Recognise, ast.Sanctions, ast.Withdraw, ast.Freeze, ast.Establish, ast.CeaseFire, ast.Amnesty,
+             ast.ExchangePrisoners, ast.HoldElections)
+_NEGATIVE = frozenset({"shall not", "shall never", "may not"})
+_LOW_ZERO = frozenset({"at most", "less than"})
+
+
+def _at_most(estimate: ast.Estimate) -> ast.Estimate:
+    """The same figure as an upper bound only: it claims nothing, so it adds nothing up."""
+    return estimate if estimate.qualifier in _LOW_ZERO else ast.Estimate("at most", estimate.amount)
+
+
+def _nominal(estimate: ast.Estimate | None) -> Decimal:
+    """The figure a proportion names, as a part of one; at least its lower bound, whatever its qualifier."""
+    amount = None if estimate is None or estimate.qualifier in _LOW_ZERO else estimate.amount
+    return amount.value if isinstance(amount, (ast.Fraction, ast.Percent)) else Decimal(0)
+
+
+class _Consistency:
+    """Rewrites a drawn plan so that ``plandsl check`` finds no error in it, changing as little as it can.
+
+    One pass in plan order, then one for what needs the whole plan; each rule the
+    checker has that a drawn plan could break is met by construction:
+
+    - C416 (a ban and a permission of one thing): clauses with subjects take the
+      polarity (may/shall, or shall not/may not) of the first such clause of their kind;
+    - C402 (a region ceded to two parties): a region goes to whoever the first
+      cession names; a later cession keeps its regions that go to its recipient;
+    - C404 (ceded and frozen): a freeze leaves out every region the plan cedes;
+    - C407/C405/C409 (caps that disagree, do nothing or rise): when a plan caps the
+      force twice, every cap is an upper bound ("at most");
+    - C411/C412/C414 (shares of a pool, or of its profits, above all of it; the
+      remainder taken twice): a proportion past the whole becomes "at most", a second
+      "remainder" or an "all" past the whole is dropped (``allocate pool to party``);
+    - C420 (an agreed plan with a point still in brackets): its first option is agreed.
+
+    Bracketed alternatives are treated as if all stood together, which is stricter than
+    the checker: what holds for them all holds for any one choice.
+    """
+
+    def __init__(self) -> None:
+        self.polarity: dict[type, bool] = {}
+        self.owners: dict[str, str] = {}
+        self.shares = {"allocate": Decimal(0), "receive": Decimal(0)}
+        self.remainder = False
+        self.caps = 0
+
+    def plan(self, plan: ast.Plan) -> ast.Plan:
+        status = next((p.values[0].word for p in plan.items if isinstance(p, ast.Property) and p.key == "status"),
+                      None)
+        items = [self.item(item, status in ("agreed", "signed")) for item in plan.items]
+        ceded = set(self.owners)
+        items = [self.after(item, ceded) for item in items]
+        return ast.Plan(plan.name, plan.title, tuple(items))
+
+    def item(self, item, settled: bool):
+        if isinstance(item, ast.Point):
+            items = [self.item(i, settled) for i in item.items]
+            options = [i for i in items if isinstance(i, ast.Option)]
+            if settled and options and not any(o.agreed for o in options):
+                first = options[0]
+                items[items.index(first)] = ast.Option(first.label, first.proposers, True, first.items)
+            return ast.Point(item.number, item.title, tuple(items))
+        if isinstance(item, ast.Option):
+            return ast.Option(item.label, item.proposers, item.agreed, tuple(self.item(i, settled) for i in item.items))
+        if isinstance(item, ast.Clause):
+            return self.clause(item)
+        return item
+
+    def clause(self, clause: ast.Clause) -> ast.Clause:
+        action, modality = clause.action, clause.modality
+        if clause.subjects and isinstance(action, _BANNABLE):
+            negative = self.polarity.setdefault(type(action), modality in _NEGATIVE)
+            if negative != (modality in _NEGATIVE):
+                modality = "shall not" if negative else "shall"
+        positive = modality not in _NEGATIVE
+        if isinstance(action, ast.Cede) and positive:
+            recipient = self.owners.get(action.regions[0].name, action.recipient.name)
+            regions = tuple(r for r in action.regions if self.owners.setdefault(r.name, recipient) == recipient)
+            action = ast.Cede(regions, ast.Ref(recipient), action.legal_status, action.recognised_by)
+        elif isinstance(action, ast.Exceed) and modality in ("shall not", "shall never"):
+            self.caps += 1
+        elif isinstance(action, ast.Allocate) and positive and action.share is not None:
+            action = ast.Allocate(self.share("allocate", action.share), action.pool, action.recipient)
+        elif isinstance(action, ast.ReceiveProfits) and positive:
+            action = ast.ReceiveProfits(self.share("receive", action.share), action.source)
+        return ast.Clause(clause.label, clause.subjects, modality, action, clause.modifiers, clause.citations)
+
+    def share(self, kind: str, share: ast.Share) -> ast.Share | None:
+        if share.rest == "remainder" and kind == "allocate":
+            if self.remainder:
+                return None
+            self.remainder = True
+            return share
+        part = Decimal(1) if share.rest == "all" else _nominal(share.proportion)
+        if self.shares[kind] + part <= 1:
+            self.shares[kind] += part
+            return share
+        if share.rest is not None or share.proportion is None:
+            return None if kind == "allocate" else ast.Share(None, ast.Estimate("at most", ast.Percent(Decimal(99))))
+        return ast.Share(share.amount, _at_most(share.proportion))
+
+    def after(self, item, ceded: set[str]):
+        """The second pass: freezes without what is ceded; caps as upper bounds if there are two."""
+        if isinstance(item, (ast.Point, ast.Option)):
+            items = tuple(self.after(i, ceded) for i in item.items)
+            if isinstance(item, ast.Point):
+                return ast.Point(item.number, item.title, items)
+            return ast.Option(item.label, item.proposers, item.agreed, items)
+        if not isinstance(item, ast.Clause):
+            return item
+        action = item.action
+        if isinstance(action, ast.Freeze) and item.modality not in _NEGATIVE:
+            action = ast.Freeze(tuple(r for r in action.regions if r.name not in ceded))
+        elif isinstance(action, ast.Exceed) and self.caps > 1 and item.modality in ("shall not", "shall never"):
+            limit = action.limit
+            action = ast.Exceed(ast.Limit(limit.amount and _at_most(limit.amount), limit.share and _at_most(limit.share)))
+        else:
+            return item
+        return ast.Clause(item.label, item.subjects, item.modality, action, item.modifiers, item.citations)
+
+
 def _consistent(plan: ast.Plan) -> ast.Plan:
-    return plan
+    """``plan`` rewritten so that ``plandsl check`` reports no error in it (see :class:`_Consistency`)."""
+    return _Consistency().plan(plan)
 
 
 def _waiting_on_earlier(items, number: int) -> tuple:
@@ -995,7 +1121,7 @@ def plan_families(parties=None, regions=None, *, max_points: int = 3, max_clause
         points = [ast.Point(number, p.title, _waiting_on_earlier(p.items, number)) for number, p in enumerate(points, 1)]
         props = (ast.Property("revises", (ast.Ref(original_name),)),
                  *(item for item in other.items if isinstance(item, ast.Property)))
-        revision = ast.Plan(revision_name, other.title, (*props, *points))
+        revision = _consistent(ast.Plan(revision_name, other.title, (*props, *points)))
         head = _world_statements(party_names, region_names) if world else ()
         return ast.PlanFile("<generated>", (*head, original, revision))
 
