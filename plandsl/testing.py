@@ -51,6 +51,8 @@ __all__ = [
     "clauses",
     "positions",
     "plan_families",
+    "from_source",
+    "PlanText",
     "CLAUSE_KINDS",
     "DEFAULT_PARTIES",
     "DEFAULT_REGIONS",
@@ -58,6 +60,7 @@ __all__ = [
 
 import functools
 import re
+import textwrap
 from decimal import Decimal
 
 try:
@@ -629,11 +632,15 @@ def _check_kind(kind) -> str | None:
 
 
 def _vocabulary(parties, regions):
-    """(parties, regions): the given names, or 2-3 parties and 1-2 regions of the defaults."""
-    party_names = (st.just(parties) if parties is not None
-                   else st.lists(st.sampled_from(DEFAULT_PARTIES), min_size=2, max_size=3, unique=True).map(tuple))
-    region_names = (st.just(regions) if regions is not None
-                    else st.lists(st.sampled_from(DEFAULT_REGIONS), min_size=1, max_size=2, unique=True).map(tuple))
+    """(parties, regions): the given names, or the first 2-3 parties and 1-2 regions of the defaults.
+
+    Only the counts are drawn (they shrink to 2 and 1): which names they are changes
+    nothing a checker sees, and every strategy below depends on the vocabulary, so
+    the fewer vocabularies there are, the fewer strategies are built and the more
+    freely hypothesis shrinks.
+    """
+    party_names = st.just(parties) if parties is not None else st.integers(2, 3).map(lambda n: DEFAULT_PARTIES[:n])
+    region_names = st.just(regions) if regions is not None else st.integers(1, 2).map(lambda n: DEFAULT_REGIONS[:n])
     return st.tuples(party_names, region_names)
 
 
@@ -976,22 +983,98 @@ def _world_statements(parties, regions) -> tuple[ast.Declaration, ...]:
 _PLAN_NAMES = ["plan_a", "plan_b", "plan_c"]
 
 
+# ---------------------------------------------------------------- shown as .plan text
+
+
+class PlanText(str):
+    """``.plan`` source text: a ``str`` that hypothesis (and IPython) print as a
+    triple-quoted block, one ``.plan`` line per line, rather than as one long
+    ``'...\\n...'`` literal. :func:`plan_sources` draws these."""
+
+    __slots__ = ()
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        text = str(self)
+        plain = all(c == "\n" or c.isprintable() for c in text)
+        if plain and "\\" not in text and '"""' not in text and not text.endswith('"'):
+            printer.text(f'"""{text}"""')  # valid Python, and the exact text
+        else:
+            printer.text(repr(text))
+
+
+_WHAT = ("file", "statement", "clause")
+_CLAUSE_HEAD, _CLAUSE_TAIL = "plan p {\n  point 1 {\n", "  }\n}\n"
+
+
+def from_source(source: str, what: str = "file"):
+    """The tree of ``.plan`` source text that parses with no diagnostics.
+
+    - ``what="file"``: the :class:`plandsl.ast.PlanFile` (what :func:`plans`,
+      :func:`worlds` and :func:`plan_families` draw);
+    - ``what="statement"``: the file's only statement (a :func:`positions` block);
+    - ``what="clause"``: one clause, written as it would stand in a point
+      (what :func:`clauses` draws).
+
+    A failing example of the kit's strategies is printed as a call of this
+    function on the example's ``.plan`` text, so hypothesis's "Falsifying
+    example" reads as a plan and can be pasted into ``@example(...)`` as it is.
+    Raises :class:`ValueError` if the text does not parse cleanly.
+    """
+    from plandsl.parser import parse
+
+    if what not in _WHAT:
+        raise ValueError(f"what must be one of {', '.join(map(repr, _WHAT))}; got {what!r}")
+    text = _CLAUSE_HEAD + textwrap.indent(source, "    ") + _CLAUSE_TAIL if what == "clause" else source
+    result = parse(text, "<generated>")
+    if result.diagnostics or result.tree is None:
+        problems = "; ".join(f"{d.span.line}:{d.span.column}: {d.message} [{d.code}]" for d in result.diagnostics)
+        raise ValueError(f"not clean .plan text: {problems}")
+    if what == "file":
+        return result.tree
+    (statement,) = result.tree.statements
+    if what == "statement":
+        return statement
+    ((clause,),) = [point.items for point in statement.items]
+    return clause
+
+
+def _source_of(node, what: str) -> PlanText:
+    from plandsl.formatter import format_tree
+
+    if what == "file":
+        return PlanText(format_tree(node))
+    if what == "statement":
+        return PlanText(format_tree(ast.PlanFile("<generated>", (node,))))
+    text = format_tree(ast.PlanFile("<generated>", (ast.Plan("p", None, (ast.Point(1, None, (node,)),)),)))
+    return PlanText(textwrap.dedent(text[len(_CLAUSE_HEAD):-len(_CLAUSE_TAIL)]))
+
+
+def _shown(strategy, what: str = "file"):
+    """``strategy``, its values rebuilt by :func:`from_source` from their text: hypothesis then
+    prints each as ``from_source(\"\"\"<.plan text>\"\"\")`` (it shows how a value was built),
+    never as a tree of dataclasses with their spans."""
+    texts = strategy.map(lambda node: _source_of(node, what))
+    if what == "file":
+        return st.builds(from_source, texts)
+    return st.builds(from_source, texts, what=st.just(what))
+
+
 # ---------------------------------------------------------------- public strategies
 
 
 def worlds(parties=None, regions=None) -> st.SearchStrategy[ast.PlanFile]:
     """Files of declarations only: a ``party`` for each party, a ``region`` for each region.
 
-    ``parties`` and ``regions`` are lists of names; left out, 2-3 parties of
-    :data:`DEFAULT_PARTIES` and 1-2 regions of :data:`DEFAULT_REGIONS` are drawn.
+    ``parties`` and ``regions`` are lists of names; left out, the first 2-3 parties of
+    :data:`DEFAULT_PARTIES` and the first 1-2 regions of :data:`DEFAULT_REGIONS` are drawn.
     Every world also declares ``weapon missiles``, ``pool frozen_assets``,
     ``alliance pact`` and ``force army`` (of strength 500,000 personnel), which
     generated clauses may name (``possess``, ``allocate``, ``join``, caps:
     ``army shall not exceed ...``).
     """
     parties, regions = _check_vocabulary(parties, regions)
-    return _vocabulary(parties, regions).map(
-        lambda vocabulary: ast.PlanFile("<generated>", _world_statements(*vocabulary)))
+    return _shown(_vocabulary(parties, regions).map(
+        lambda vocabulary: ast.PlanFile("<generated>", _world_statements(*vocabulary))))
 
 
 def _check_plan_arguments(parties, regions, max_points, max_clauses, options, world):
@@ -1016,7 +1099,18 @@ def plans(parties=None, regions=None, *, max_points: int = 3, max_clauses: int =
       (then ``plandsl check`` finds no undefined names);
     - ``name``: the plan's name; left out, one of ``plan_a``, ``plan_b``, ``plan_c``
       (give two plans in one file different names).
+
+    ``plandsl check`` finds no error in a drawn plan (see ``docs/testing.md`` for the
+    warnings it may give). A failing example prints as ``from_source(\"\"\"...\"\"\")``
+    with the plan's text (see :func:`from_source`).
     """
+    return _shown(_plan_files(parties, regions, max_points=max_points, max_clauses=max_clauses, options=options,
+                              world=world, name=name))
+
+
+def _plan_files(parties=None, regions=None, *, max_points: int = 3, max_clauses: int = 2, options: bool = True,
+                world: bool = True, name: str | None = None) -> st.SearchStrategy[ast.PlanFile]:
+    """:func:`plans`, drawn as trees without their text (for :func:`plan_sources`)."""
     parties, regions, max_points, max_clauses, options, world = _check_plan_arguments(
         parties, regions, max_points, max_clauses, options, world)
     if name is not None and not isinstance(name, str):
@@ -1039,9 +1133,7 @@ def plan_sources(parties=None, regions=None, **options) -> st.SearchStrategy[str
 
     Takes the same arguments as :func:`plans`.
     """
-    from plandsl.formatter import format_tree
-
-    return plans(parties, regions, **options).map(format_tree)
+    return _plan_files(parties, regions, **options).map(lambda tree: _source_of(tree, "file"))
 
 
 def clauses(kind=None, *, parties=None, regions=None) -> st.SearchStrategy[ast.Clause]:
@@ -1053,7 +1145,7 @@ def clauses(kind=None, *, parties=None, regions=None) -> st.SearchStrategy[ast.C
     """
     kind = _check_kind(kind)
     parties, regions = _check_vocabulary(parties, regions)
-    return _vocabulary(parties, regions).flatmap(lambda v: _kit_clause(v[0], v[1], kind))
+    return _shown(_vocabulary(parties, regions).flatmap(lambda v: _kit_clause(v[0], v[1], kind)), "clause")
 
 
 def positions(parties=None, regions=None, *, max_redlines: int = 2,
@@ -1069,8 +1161,8 @@ def positions(parties=None, regions=None, *, max_redlines: int = 2,
     max_redlines = _check_count("max_redlines", max_redlines, 1)
     max_requirements = _check_count("max_requirements", max_requirements, 1)
 
-    return _vocabulary(parties, regions).flatmap(
-        lambda vocabulary: _kit_positions(*vocabulary, max_redlines, max_requirements))
+    return _shown(_vocabulary(parties, regions).flatmap(
+        lambda vocabulary: _kit_positions(*vocabulary, max_redlines, max_requirements)), "statement")
 
 
 @_cached
@@ -1125,4 +1217,4 @@ def plan_families(parties=None, regions=None, *, max_points: int = 3, max_clause
         head = _world_statements(party_names, region_names) if world else ()
         return ast.PlanFile("<generated>", (*head, original, revision))
 
-    return build()
+    return _shown(build())
