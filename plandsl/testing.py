@@ -678,9 +678,8 @@ def _quantity(units):
     return st.builds(ast.Quantity, st.integers(1, 100).map(Decimal), st.just(None), st.sampled_from(units))
 
 
-#: Small proportions, figures in the units the checker expects: caps in personnel,
-#: allocations in billions of USD.
-#: Proportions are below the whole (a cap of 3/2 or 100% of a force would be C406 or C405).
+#: Small proportions, below the whole (a cap of 3/2 or 100% of a force is C406 or C405);
+#: figures in the units the checker expects: caps in personnel, allocations in billions of USD.
 _kit_proportions = st.builds(ast.Estimate, st.sampled_from(QUALIFIERS), st.one_of(
     st.builds(lambda numerator, denominator: ast.Fraction(numerator, max(denominator, numerator + 1)),
               st.integers(1, 3), st.integers(2, 10)),
