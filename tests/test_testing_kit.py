@@ -220,6 +220,51 @@ def test_the_check_clean_property_fails_on_the_plan_of_issue_9():
         assert_check_clean(tree)
 
 
+def _conflicting_plan() -> ast.Plan:
+    """A plan as the kit could once draw it: every error class the check-clean campaign found."""
+    from decimal import Decimal
+
+    def clause(action, subjects=(), modality=None):
+        return ast.Clause(None, tuple(ast.Ref(s) for s in subjects), modality, action, (), ())
+
+    pool, alpha, beta = ast.Ref("frozen_assets"), ast.Ref("alpha"), ast.Ref("beta")
+    north = (ast.Ref("north"),)
+
+    def cap(figure):
+        return clause(ast.Exceed(ast.Limit(ast.Estimate(None, ast.Quantity(Decimal(figure), None, "personnel")), None)),
+                      ["army"], "shall not")
+
+    def point(number, recipient, ban, figure, other):
+        return ast.Point(number, None, (
+            clause(ast.Cede(north, recipient, None, ())),                                       # C402
+            clause(ast.Join(ast.Ref("pact")), ["alpha"], "shall not" if ban else "may"),        # C416
+            cap(figure),                                                                         # C407
+            clause(ast.Allocate(ast.Share(None, ast.Estimate(None, ast.Fraction(2, 3))), pool, recipient)),  # C411
+            clause(ast.Allocate(ast.Share(None, None, "remainder"), pool, other)),              # C414
+            clause(ast.ReceiveProfits(ast.Share(None, ast.Estimate(None, ast.Percent(Decimal(60)))), pool),
+                   [recipient.name], "shall"),                                                   # C412
+            *([clause(ast.Freeze(north))] if ban else []),                                      # C404
+            ast.Option("a", (), False, (clause(ast.CeaseFire()),)),                             # C420
+            ast.Option("b", (), False, (clause(ast.Amnesty(None)),)),
+        ))
+
+    status = ast.Property("status", (ast.Keyword("agreed"),))
+    return ast.Plan("p", None, (status, point(1, alpha, False, 100_000, beta), point(2, beta, True, 200_000, alpha)))
+
+
+ISSUE_9_CODES = {"C402", "C404", "C407", "C411", "C412", "C414", "C416", "C420"}
+
+
+def test_a_drawn_plan_is_made_consistent_as_it_is_drawn():
+    world = kit._world_statements(("alpha", "beta"), ("north",))
+    raw = ast.PlanFile("<generated>", (*world, _conflicting_plan()))
+    assert {d.code for d in check_text(format_tree(raw))} >= ISSUE_9_CODES  # each class is there to fix
+    fixed = ast.PlanFile("<generated>", (*world, kit._consistent(_conflicting_plan())))
+    assert_check_clean(fixed)
+    cessions = [n for n in ast.walk(fixed) if isinstance(n, ast.Cede)]
+    assert {c.recipient.name for c in cessions} == {"alpha"}  # north goes to whoever the first cession names
+
+
 def _families_and_positions(parties=PARTIES, regions=REGIONS):
     return st.tuples(kit.plan_families(parties, regions),
                      kit.plans(parties, regions, name="solo", world=False),
