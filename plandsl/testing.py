@@ -51,12 +51,16 @@ __all__ = [
     "clauses",
     "positions",
     "plan_families",
+    "from_source",
+    "PlanText",
     "CLAUSE_KINDS",
     "DEFAULT_PARTIES",
     "DEFAULT_REGIONS",
 ]
 
+import functools
 import re
+import textwrap
 from decimal import Decimal
 
 try:
@@ -630,33 +634,58 @@ def _check_kind(kind) -> str | None:
 
 
 def _vocabulary(parties, regions):
-    """(parties, regions): the given names, or 2-3 parties and 1-2 regions of the defaults."""
-    party_names = (st.just(parties) if parties is not None
-                   else st.lists(st.sampled_from(DEFAULT_PARTIES), min_size=2, max_size=3, unique=True).map(tuple))
-    region_names = (st.just(regions) if regions is not None
-                    else st.lists(st.sampled_from(DEFAULT_REGIONS), min_size=1, max_size=2, unique=True).map(tuple))
+    """(parties, regions): the given names, or the first 2-3 parties and 1-2 regions of the defaults.
+
+    Only the counts are drawn (they shrink to 2 and 1): which names they are changes
+    nothing a checker sees, and every strategy below depends on the vocabulary, so
+    the fewer vocabularies there are, the fewer strategies are built and the more
+    freely hypothesis shrinks.
+    """
+    party_names = st.just(parties) if parties is not None else st.integers(2, 3).map(lambda n: DEFAULT_PARTIES[:n])
+    region_names = st.just(regions) if regions is not None else st.integers(1, 2).map(lambda n: DEFAULT_REGIONS[:n])
     return st.tuples(party_names, region_names)
 
 
+# The kit's strategies depend on the vocabulary drawn first; they are built once per
+# vocabulary and cached, since building a strategy costs far more than drawing from it
+# (and every shrinking step draws again).
+_cached = functools.lru_cache(maxsize=4096)
+
+
+def _indices(names: tuple[str, ...]):
+    """An index into ``names``, drawn as one into at least the default vocabulary's size.
+
+    The choices hypothesis makes are then the same whatever the vocabulary: when it
+    shrinks the default vocabulary from 3 parties to 2, the examples drawn still
+    replay (an index past the end wraps round) instead of falling apart.
+    """
+    return st.integers(0, max(len(names), len(DEFAULT_PARTIES), len(DEFAULT_REGIONS)) - 1)
+
+
+@_cached
 def _some(names: tuple[str, ...], max_size: int = 2):
     """1..max_size distinct names of ``names`` as Refs."""
-    return st.lists(st.sampled_from(names), min_size=1, max_size=min(max_size, len(names)),
-                    unique=True).map(lambda picked: tuple(ast.Ref(n) for n in picked))
+    def refs(picked: list[int]) -> tuple[ast.Ref, ...]:
+        return tuple(ast.Ref(name) for name in dict.fromkeys(names[i % len(names)] for i in picked))
+
+    return st.lists(_indices(names), min_size=1, max_size=max_size, unique=True).map(refs)
 
 
+@_cached
 def _one(names: tuple[str, ...]):
-    return st.sampled_from(names).map(ast.Ref)
+    return _indices(names).map(lambda i: ast.Ref(names[i % len(names)]))
 
 
 def _quantity(units):
     return st.builds(ast.Quantity, st.integers(1, 100).map(Decimal), st.just(None), st.sampled_from(units))
 
 
-#: Small proportions, figures in the units the checker expects: caps in personnel,
-#: allocations in billions of USD.
+#: Small proportions, below the whole (a cap of 3/2 or 100% of a force is C406 or C405);
+#: figures in the units the checker expects: caps in personnel, allocations in billions of USD.
 _kit_proportions = st.builds(ast.Estimate, st.sampled_from(QUALIFIERS), st.one_of(
-    st.builds(ast.Fraction, st.integers(1, 3), st.integers(2, 10)),
-    st.builds(ast.Percent, st.integers(1, 100).map(Decimal)),
+    st.builds(lambda numerator, denominator: ast.Fraction(numerator, max(denominator, numerator + 1)),
+              st.integers(1, 3), st.integers(2, 10)),
+    st.builds(ast.Percent, st.integers(1, 99).map(Decimal)),
 ))
 _kit_limits = st.one_of(
     st.builds(ast.Limit, st.builds(ast.Estimate, st.sampled_from(QUALIFIERS),
@@ -673,6 +702,7 @@ _kit_shares = st.one_of(
 )
 
 
+@_cached
 def _kit_actions(parties, regions, wildcard: bool = False):
     """(action strategies by clause keyword, condition strategy), naming only the given names.
 
@@ -728,6 +758,7 @@ _kit_dates = st.one_of(
 )
 
 
+@_cached
 def _kit_modifiers(kit_conditions, max_point: int):
     """Deadlines, dates and conditions; references to points 1..``max_point`` only (none if 0)."""
     after = st.none() | st.builds(ast.PointRef, st.integers(1, max_point)) if max_point else st.none()
@@ -742,46 +773,196 @@ def _kit_modifiers(kit_conditions, max_point: int):
     )
 
 
-@st.composite
-def _kit_clause(draw, parties, regions, kind=None, *, pattern: bool = False, max_point: int = 0) -> ast.Clause:
+@_cached
+def _kit_clause(parties, regions, kind=None, *, pattern: bool = False, max_point: int = 0):
     """A clause over the vocabulary: subjects among ``parties``; no label, no citations; it may
     wait on points 1..``max_point``."""
     acts, kit_conditions = _kit_actions(parties, regions, wildcard=pattern)
-    action = draw(acts[kind] if kind is not None else st.one_of(*acts.values()))
+    action_strategy = acts[kind] if kind is not None else st.one_of(*acts.values())
     subjects = _some(parties) | st.just((ANY,)) if pattern else _some(parties)
-    if isinstance(action, ast.Exceed):
-        # A cap binds a force, and says so: "army shall not exceed 100,000 personnel".
-        subjects = st.just((ast.Ref(_FORCE),)) | st.just((ANY,)) if pattern else st.just((ast.Ref(_FORCE),))
-    if isinstance(action, ast.Exceed) or draw(st.booleans()):
-        head = (draw(subjects), draw(st.sampled_from(MODALITIES)))
-    else:
-        head = ((), None)  # the plain form: "cede donetsk to russia;"
-    mods = draw(st.lists(_kit_modifiers(kit_conditions, max_point), max_size=1).map(tuple))
-    return ast.Clause(None, *head, action, mods, ())
+    # A cap binds a force, and says so: "army shall not exceed 100,000 personnel".
+    force = st.just((ast.Ref(_FORCE),)) | st.just((ANY,)) if pattern else st.just((ast.Ref(_FORCE),))
+    modalities = st.sampled_from(MODALITIES)
+    modifier_lists = st.lists(_kit_modifiers(kit_conditions, max_point), max_size=1).map(tuple)
+
+    @st.composite
+    def clause(draw) -> ast.Clause:
+        action = draw(action_strategy)
+        if isinstance(action, ast.Exceed):
+            head = (draw(force), draw(modalities))
+        elif draw(st.booleans()):
+            head = (draw(subjects), draw(modalities))
+        else:
+            head = ((), None)  # the plain form: "cede donetsk to russia;"
+        return ast.Clause(None, *head, action, draw(modifier_lists), ())
+
+    return clause()
 
 
-@st.composite
-def _kit_plan(draw, name, parties, regions, max_points, max_clauses, with_options) -> ast.Plan:
-    count = draw(st.integers(1, max_points))
-    points = []
-    for number in range(1, count + 1):
-        # A clause may wait on an earlier point only: every reference lands, and none loops.
-        clause = _kit_clause(parties, regions, max_point=number - 1)
-        items = draw(st.lists(clause, min_size=1, max_size=max_clauses))
-        if with_options and draw(st.integers(0, 3)) == 0:
-            labels = sorted(draw(st.lists(st.sampled_from("abc"), min_size=2, max_size=2, unique=True)))
-            agreed = draw(st.none() | st.sampled_from(labels))  # at most one option is agreed
-            for label in labels:
-                proposers = draw(st.just(()) | _some(parties))
-                choice = tuple(draw(st.lists(clause, min_size=1, max_size=max_clauses)))
-                items.append(ast.Option(label, proposers, label == agreed, choice))
-        points.append(ast.Point(number, draw(_titles), tuple(items)))
-    props = []
-    if draw(st.booleans()):
-        props.append(ast.Property("status", (ast.Keyword(draw(st.sampled_from(PLAN_STATUSES))),)))
-    if draw(st.booleans()):
-        props.append(ast.Property("sponsor", (draw(_some(parties)),)))
-    return ast.Plan(name, draw(_titles), (*props, *points))
+@_cached
+def _kit_plan(name, parties, regions, max_points, max_clauses, with_options):
+    """A plan of 1..``max_points`` points over the vocabulary, consistent (see :func:`_consistent`)."""
+    counts = st.integers(1, max_points)
+    # A clause may wait on an earlier point only: every reference lands, and none loops.
+    clause_lists = [st.lists(_kit_clause(parties, regions, max_point=number - 1), min_size=1, max_size=max_clauses)
+                    for number in range(1, max_points + 1)]
+    # Shrinks to 0: no options, the simpler plan.
+    bracketed = st.integers(0, 3).map(lambda n: with_options and n == 3)
+    option_labels = st.lists(st.sampled_from("abc"), min_size=2, max_size=2, unique=True).map(sorted)
+    proposers = st.just(()) | _some(parties)
+    statuses = st.none() | st.sampled_from(PLAN_STATUSES)
+    sponsors = st.none() | _some(parties)
+
+    @st.composite
+    def plan(draw) -> ast.Plan:
+        points = []
+        for number in range(1, draw(counts) + 1):
+            clauses = clause_lists[number - 1]
+            items = draw(clauses)
+            if draw(bracketed):
+                labels = draw(option_labels)
+                agreed = draw(st.none() | st.sampled_from(labels))  # at most one option is agreed
+                for label in labels:
+                    items.append(ast.Option(label, draw(proposers), label == agreed, tuple(draw(clauses))))
+            points.append(ast.Point(number, draw(_titles), tuple(items)))
+        props = []
+        status = draw(statuses)
+        if status is not None:
+            props.append(ast.Property("status", (ast.Keyword(status),)))
+        sponsor = draw(sponsors)
+        if sponsor is not None:
+            props.append(ast.Property("sponsor", (sponsor,)))
+        return _consistent(ast.Plan(name, draw(_titles), (*props, *points)))
+
+    return plan()
+
+
+#: Actions the checker compares as bans and permissions (C416: "P may X" against "P shall not X").
+_BANNABLE = (ast.Join, ast.Admit, ast.Station, ast.Unite, ast.Possess, ast.Deploy, ast.Guarantee, ast.Cede,
+             ast.Recognise, ast.Sanctions, ast.Withdraw, ast.Freeze, ast.Establish, ast.CeaseFire, ast.Amnesty,
+             ast.ExchangePrisoners, ast.HoldElections)
+_NEGATIVE = frozenset({"shall not", "shall never", "may not"})
+_LOW_ZERO = frozenset({"at most", "less than"})
+
+
+def _at_most(estimate: ast.Estimate) -> ast.Estimate:
+    """The same figure as an upper bound only: it claims nothing, so it adds nothing up."""
+    return estimate if estimate.qualifier in _LOW_ZERO else ast.Estimate("at most", estimate.amount)
+
+
+def _nominal(estimate: ast.Estimate | None) -> Decimal:
+    """The figure a proportion names, as a part of one; at least its lower bound, whatever its qualifier."""
+    amount = None if estimate is None or estimate.qualifier in _LOW_ZERO else estimate.amount
+    return amount.value if isinstance(amount, (ast.Fraction, ast.Percent)) else Decimal(0)
+
+
+class _Consistency:
+    """Rewrites a drawn plan so that ``plandsl check`` finds no error in it, changing as little as it can.
+
+    One pass in plan order, then one for what needs the whole plan; each rule the
+    checker has that a drawn plan could break is met by construction:
+
+    - C416 (a ban and a permission of one thing): clauses with subjects take the
+      polarity (may/shall, or shall not/may not) of the first such clause of their kind;
+    - C402 (a region ceded to two parties): a region goes to whoever the first
+      cession names; a later cession keeps its regions that go to its recipient;
+    - C404 (ceded and frozen): a freeze leaves out every region the plan cedes;
+    - C407/C405/C409 (caps that disagree, do nothing or rise): when a plan caps the
+      force twice, every cap is an upper bound ("at most");
+    - C411/C412/C414 (shares of a pool, or of its profits, above all of it; the
+      remainder taken twice): a proportion past the whole becomes "at most", a second
+      "remainder" or an "all" past the whole is dropped (``allocate pool to party``);
+    - C420 (an agreed plan with a point still in brackets): its first option is agreed.
+
+    Bracketed alternatives are treated as if all stood together, which is stricter than
+    the checker: what holds for them all holds for any one choice.
+    """
+
+    def __init__(self) -> None:
+        self.polarity: dict[type, bool] = {}
+        self.owners: dict[str, str] = {}
+        self.shares = {"allocate": Decimal(0), "receive": Decimal(0)}
+        self.remainder = False
+        self.caps = 0
+
+    def plan(self, plan: ast.Plan) -> ast.Plan:
+        status = next((p.values[0].word for p in plan.items if isinstance(p, ast.Property) and p.key == "status"),
+                      None)
+        items = [self.item(item, status in ("agreed", "signed")) for item in plan.items]
+        ceded = set(self.owners)
+        items = [self.after(item, ceded) for item in items]
+        return ast.Plan(plan.name, plan.title, tuple(items))
+
+    def item(self, item, settled: bool):
+        if isinstance(item, ast.Point):
+            items = [self.item(i, settled) for i in item.items]
+            options = [i for i in items if isinstance(i, ast.Option)]
+            if settled and options and not any(o.agreed for o in options):
+                first = options[0]
+                items[items.index(first)] = ast.Option(first.label, first.proposers, True, first.items)
+            return ast.Point(item.number, item.title, tuple(items))
+        if isinstance(item, ast.Option):
+            return ast.Option(item.label, item.proposers, item.agreed, tuple(self.item(i, settled) for i in item.items))
+        if isinstance(item, ast.Clause):
+            return self.clause(item)
+        return item
+
+    def clause(self, clause: ast.Clause) -> ast.Clause:
+        action, modality = clause.action, clause.modality
+        if clause.subjects and isinstance(action, _BANNABLE):
+            negative = self.polarity.setdefault(type(action), modality in _NEGATIVE)
+            if negative != (modality in _NEGATIVE):
+                modality = "shall not" if negative else "shall"
+        positive = modality not in _NEGATIVE
+        if isinstance(action, ast.Cede) and positive:
+            recipient = self.owners.get(action.regions[0].name, action.recipient.name)
+            regions = tuple(r for r in action.regions if self.owners.setdefault(r.name, recipient) == recipient)
+            action = ast.Cede(regions, ast.Ref(recipient), action.legal_status, action.recognised_by)
+        elif isinstance(action, ast.Exceed) and modality in ("shall not", "shall never"):
+            self.caps += 1
+        elif isinstance(action, ast.Allocate) and positive and action.share is not None:
+            action = ast.Allocate(self.share("allocate", action.share), action.pool, action.recipient)
+        elif isinstance(action, ast.ReceiveProfits) and positive:
+            action = ast.ReceiveProfits(self.share("receive", action.share), action.source)
+        return ast.Clause(clause.label, clause.subjects, modality, action, clause.modifiers, clause.citations)
+
+    def share(self, kind: str, share: ast.Share) -> ast.Share | None:
+        if share.rest == "remainder" and kind == "allocate":
+            if self.remainder:
+                return None
+            self.remainder = True
+            return share
+        part = Decimal(1) if share.rest == "all" else _nominal(share.proportion)
+        if self.shares[kind] + part <= 1:
+            self.shares[kind] += part
+            return share
+        if share.rest is not None or share.proportion is None:
+            return None if kind == "allocate" else ast.Share(None, ast.Estimate("at most", ast.Percent(Decimal(99))))
+        return ast.Share(share.amount, _at_most(share.proportion))
+
+    def after(self, item, ceded: set[str]):
+        """The second pass: freezes without what is ceded; caps as upper bounds if there are two."""
+        if isinstance(item, (ast.Point, ast.Option)):
+            items = tuple(self.after(i, ceded) for i in item.items)
+            if isinstance(item, ast.Point):
+                return ast.Point(item.number, item.title, items)
+            return ast.Option(item.label, item.proposers, item.agreed, items)
+        if not isinstance(item, ast.Clause):
+            return item
+        action = item.action
+        if isinstance(action, ast.Freeze) and item.modality not in _NEGATIVE:
+            action = ast.Freeze(tuple(r for r in action.regions if r.name not in ceded))
+        elif isinstance(action, ast.Exceed) and self.caps > 1 and item.modality in ("shall not", "shall never"):
+            limit = action.limit
+            action = ast.Exceed(ast.Limit(limit.amount and _at_most(limit.amount), limit.share and _at_most(limit.share)))
+        else:
+            return item
+        return ast.Clause(item.label, item.subjects, item.modality, action, item.modifiers, item.citations)
+
+
+def _consistent(plan: ast.Plan) -> ast.Plan:
+    """``plan`` rewritten so that ``plandsl check`` reports no error in it (see :class:`_Consistency`)."""
+    return _Consistency().plan(plan)
 
 
 def _waiting_on_earlier(items, number: int) -> tuple:
@@ -815,22 +996,98 @@ def _world_statements(parties, regions) -> tuple[ast.Declaration, ...]:
 _PLAN_NAMES = ["plan_a", "plan_b", "plan_c"]
 
 
+# ---------------------------------------------------------------- shown as .plan text
+
+
+class PlanText(str):
+    """``.plan`` source text: a ``str`` that hypothesis (and IPython) print as a
+    triple-quoted block, one ``.plan`` line per line, rather than as one long
+    ``'...\\n...'`` literal. :func:`plan_sources` draws these."""
+
+    __slots__ = ()
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        text = str(self)
+        plain = all(c == "\n" or c.isprintable() for c in text)
+        if plain and "\\" not in text and '"""' not in text and not text.endswith('"'):
+            printer.text(f'"""{text}"""')  # valid Python, and the exact text
+        else:
+            printer.text(repr(text))
+
+
+_WHAT = ("file", "statement", "clause")
+_CLAUSE_HEAD, _CLAUSE_TAIL = "plan p {\n  point 1 {\n", "  }\n}\n"
+
+
+def from_source(source: str, what: str = "file"):
+    """The tree of ``.plan`` source text that parses with no diagnostics.
+
+    - ``what="file"``: the :class:`plandsl.ast.PlanFile` (what :func:`plans`,
+      :func:`worlds` and :func:`plan_families` draw);
+    - ``what="statement"``: the file's only statement (a :func:`positions` block);
+    - ``what="clause"``: one clause, written as it would stand in a point
+      (what :func:`clauses` draws).
+
+    A failing example of the kit's strategies is printed as a call of this
+    function on the example's ``.plan`` text, so hypothesis's "Falsifying
+    example" reads as a plan and can be pasted into ``@example(...)`` as it is.
+    Raises :class:`ValueError` if the text does not parse cleanly.
+    """
+    from plandsl.parser import parse
+
+    if what not in _WHAT:
+        raise ValueError(f"what must be one of {', '.join(map(repr, _WHAT))}; got {what!r}")
+    text = _CLAUSE_HEAD + textwrap.indent(source, "    ") + _CLAUSE_TAIL if what == "clause" else source
+    result = parse(text, "<generated>")
+    if result.diagnostics or result.tree is None:
+        problems = "; ".join(f"{d.span.line}:{d.span.column}: {d.message} [{d.code}]" for d in result.diagnostics)
+        raise ValueError(f"not clean .plan text: {problems}")
+    if what == "file":
+        return result.tree
+    (statement,) = result.tree.statements
+    if what == "statement":
+        return statement
+    ((clause,),) = [point.items for point in statement.items]
+    return clause
+
+
+def _source_of(node, what: str) -> PlanText:
+    from plandsl.formatter import format_tree
+
+    if what == "file":
+        return PlanText(format_tree(node))
+    if what == "statement":
+        return PlanText(format_tree(ast.PlanFile("<generated>", (node,))))
+    text = format_tree(ast.PlanFile("<generated>", (ast.Plan("p", None, (ast.Point(1, None, (node,)),)),)))
+    return PlanText(textwrap.dedent(text[len(_CLAUSE_HEAD):-len(_CLAUSE_TAIL)]))
+
+
+def _shown(strategy, what: str = "file"):
+    """``strategy``, its values rebuilt by :func:`from_source` from their text: hypothesis then
+    prints each as ``from_source(\"\"\"<.plan text>\"\"\")`` (it shows how a value was built),
+    never as a tree of dataclasses with their spans."""
+    texts = strategy.map(lambda node: _source_of(node, what))
+    if what == "file":
+        return st.builds(from_source, texts)
+    return st.builds(from_source, texts, what=st.just(what))
+
+
 # ---------------------------------------------------------------- public strategies
 
 
 def worlds(parties=None, regions=None) -> st.SearchStrategy[ast.PlanFile]:
     """Files of declarations only: a ``party`` for each party, a ``region`` for each region.
 
-    ``parties`` and ``regions`` are lists of names; left out, 2-3 parties of
-    :data:`DEFAULT_PARTIES` and 1-2 regions of :data:`DEFAULT_REGIONS` are drawn.
+    ``parties`` and ``regions`` are lists of names; left out, the first 2-3 parties of
+    :data:`DEFAULT_PARTIES` and the first 1-2 regions of :data:`DEFAULT_REGIONS` are drawn.
     Every world also declares ``weapon missiles``, ``pool frozen_assets``,
     ``alliance pact`` and ``force army`` (of strength 500,000 personnel), which
     generated clauses may name (``possess``, ``allocate``, ``join``, caps:
     ``army shall not exceed ...``).
     """
     parties, regions = _check_vocabulary(parties, regions)
-    return _vocabulary(parties, regions).map(
-        lambda vocabulary: ast.PlanFile("<generated>", _world_statements(*vocabulary)))
+    return _shown(_vocabulary(parties, regions).map(
+        lambda vocabulary: ast.PlanFile("<generated>", _world_statements(*vocabulary))))
 
 
 def _check_plan_arguments(parties, regions, max_points, max_clauses, options, world):
@@ -855,7 +1112,18 @@ def plans(parties=None, regions=None, *, max_points: int = 3, max_clauses: int =
       (then ``plandsl check`` finds no undefined names);
     - ``name``: the plan's name; left out, one of ``plan_a``, ``plan_b``, ``plan_c``
       (give two plans in one file different names).
+
+    ``plandsl check`` finds no error in a drawn plan (see ``docs/testing.md`` for the
+    warnings it may give). A failing example prints as ``from_source(\"\"\"...\"\"\")``
+    with the plan's text (see :func:`from_source`).
     """
+    return _shown(_plan_files(parties, regions, max_points=max_points, max_clauses=max_clauses, options=options,
+                              world=world, name=name))
+
+
+def _plan_files(parties=None, regions=None, *, max_points: int = 3, max_clauses: int = 2, options: bool = True,
+                world: bool = True, name: str | None = None) -> st.SearchStrategy[ast.PlanFile]:
+    """:func:`plans`, drawn as trees without their text (for :func:`plan_sources`)."""
     parties, regions, max_points, max_clauses, options, world = _check_plan_arguments(
         parties, regions, max_points, max_clauses, options, world)
     if name is not None and not isinstance(name, str):
@@ -878,9 +1146,7 @@ def plan_sources(parties=None, regions=None, **options) -> st.SearchStrategy[str
 
     Takes the same arguments as :func:`plans`.
     """
-    from plandsl.formatter import format_tree
-
-    return plans(parties, regions, **options).map(format_tree)
+    return _plan_files(parties, regions, **options).map(lambda tree: _source_of(tree, "file"))
 
 
 def clauses(kind=None, *, parties=None, regions=None) -> st.SearchStrategy[ast.Clause]:
@@ -892,7 +1158,7 @@ def clauses(kind=None, *, parties=None, regions=None) -> st.SearchStrategy[ast.C
     """
     kind = _check_kind(kind)
     parties, regions = _check_vocabulary(parties, regions)
-    return _vocabulary(parties, regions).flatmap(lambda v: _kit_clause(v[0], v[1], kind))
+    return _shown(_vocabulary(parties, regions).flatmap(lambda v: _kit_clause(v[0], v[1], kind)), "clause")
 
 
 def positions(parties=None, regions=None, *, max_redlines: int = 2,
@@ -908,23 +1174,24 @@ def positions(parties=None, regions=None, *, max_redlines: int = 2,
     max_redlines = _check_count("max_redlines", max_redlines, 1)
     max_requirements = _check_count("max_requirements", max_requirements, 1)
 
-    @st.composite
-    def build(draw):
-        party_names, region_names = draw(_vocabulary(parties, regions))
-        predicate = st.one_of(
-            _kit_clause(party_names, region_names, pattern=True),
-            st.builds(ast.Holds, _some(party_names), _some(region_names)),
-        )
-        requirement = st.builds(ast.Requirement, st.sampled_from(["forbid", "require"]), predicate)
-        names = draw(st.lists(st.sampled_from(["r1", "r2", "r3"]), min_size=1, max_size=max_redlines,
-                              unique=True))
-        redlines = tuple(
-            ast.RedLine(name, draw(st.text("abcdefghij ", max_size=10)), (),
-                        tuple(draw(st.lists(requirement, min_size=1, max_size=max_requirements))))
-            for name in sorted(names))
-        return ast.Positions(ast.Ref(draw(st.sampled_from(party_names))), draw(_titles), redlines)
+    return _shown(_vocabulary(parties, regions).flatmap(
+        lambda vocabulary: _kit_positions(*vocabulary, max_redlines, max_requirements)), "statement")
 
-    return build()
+
+@_cached
+def _kit_positions(parties, regions, max_redlines: int, max_requirements: int):
+    predicate = st.one_of(
+        _kit_clause(parties, regions, pattern=True),
+        st.builds(ast.Holds, _some(parties), _some(regions)),
+    )
+    requirement_lists = st.lists(st.builds(ast.Requirement, st.sampled_from(["forbid", "require"]), predicate),
+                                 min_size=1, max_size=max_requirements).map(tuple)
+    redlines = st.lists(st.builds(ast.RedLine, st.just(""), st.text("abcdefghij ", max_size=10), st.just(()),
+                                  requirement_lists), min_size=1, max_size=max_redlines)
+    # Red lines are named r1, r2, ... in order: names never collide, and a shrunk block reads r1.
+    named = redlines.map(lambda lines: tuple(ast.RedLine(f"r{n}", line.title, (), line.items)
+                                             for n, line in enumerate(lines, 1)))
+    return st.builds(ast.Positions, _one(parties), _titles, named)
 
 
 def plan_families(parties=None, regions=None, *, max_points: int = 3, max_clauses: int = 2,
@@ -959,8 +1226,8 @@ def plan_families(parties=None, regions=None, *, max_points: int = 3, max_clause
         points = [ast.Point(number, p.title, _waiting_on_earlier(p.items, number)) for number, p in enumerate(points, 1)]
         props = (ast.Property("revises", (ast.Ref(original_name),)),
                  *(item for item in other.items if isinstance(item, ast.Property)))
-        revision = ast.Plan(revision_name, other.title, (*props, *points))
+        revision = _consistent(ast.Plan(revision_name, other.title, (*props, *points)))
         head = _world_statements(party_names, region_names) if world else ()
         return ast.PlanFile("<generated>", (*head, original, revision))
 
-    return build()
+    return _shown(build())
