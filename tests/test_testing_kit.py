@@ -349,8 +349,11 @@ def test_falsifying_examples_print_as_plan_text(strategy, what):
     assert "Span(" not in shown and "Ref(" not in shown, shown
     assert "from_source(" in shown, shown
     # What is shown is Python that rebuilds the example: paste it into @example(...).
-    call = shown[shown.index("from_source("):shown.rindex(")")]
-    call = call[:call.rindex(")") + 1]
+    # The call ends at the first ')' after its triple-quoted text: the notes may go on
+    # (the CI profile prints a @reproduce_failure blob after it).
+    start = shown.index("from_source(")
+    text_end = shown.index('"""', shown.index('"""', start) + 3) + 3
+    call = shown[start:shown.index(")", text_end) + 1]
     rebuilt = eval(call, {"from_source": kit.from_source})
     assert isinstance(rebuilt, {"file": ast.PlanFile, "statement": ast.Positions, "clause": ast.Clause}[what])
     if what == "file":
