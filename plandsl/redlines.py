@@ -80,15 +80,32 @@ class _Judge:
 
     def redline(self, party: str, redline: ast.RedLine) -> list[Verdict]:
         requirements = [i for i in redline.items if isinstance(i, ast.Requirement)]
-        base = self._judge(party, redline, requirements, choice=None)
+        # Whether each candidate clause matches or addresses each pattern is asked once, whatever
+        # option is chosen: an alternative then costs what its own point holds, not the whole plan.
+        flags = [self._flags(r) for r in requirements]
+        base_results = [self.requirement(r, [c for c in self._candidates(r.predicate) if _in_force(c, None)], f)
+                        for r, f in zip(requirements, flags)]
+        base = self._verdict(party, redline, requirements, base_results, choice=None)
         found = [base]
-        # Only an option holding a clause of a kind the red line looks at can change its verdict.
-        relevant = {c.point for r in requirements for c in self._candidates(r.predicate) if c.option is not None}
+        if not self.alternatives:
+            return found
+        counts = [None if f is None else _Counts(f, self._candidates(r.predicate)) for r, f in zip(requirements, flags)]
+        # Only an option holding a clause the red line looks at can change its verdict.
+        relevant = {c.point for r, f in zip(requirements, flags) for c in self._option_candidates(r, f)}
         for point, option in self.alternatives:
-            if point in relevant:
-                alternative = self._judge(party, redline, requirements, choice=(point, option))
-                if alternative.verdict != base.verdict:
-                    found.append(alternative)
+            if point not in relevant:
+                continue
+            choice = (point, option)
+            quick = []
+            for requirement, count in zip(requirements, counts):
+                if count is None:  # an outcome: judged again on the clauses in force with this option
+                    quick.append(self.requirement(requirement, self._in_force_with(requirement, choice), None)[0])
+                else:
+                    quick.append(count.verdict(requirement.kind, choice))
+            if _aggregate([(r.kind, v) for r, v in zip(requirements, quick)]) == base.verdict:
+                continue
+            results = [self.requirement(r, self._in_force_with(r, choice), f) for r, f in zip(requirements, flags)]
+            found.append(self._verdict(party, redline, requirements, results, choice))
         return found
 
     def _candidates(self, predicate) -> list[PlacedClause]:
@@ -97,9 +114,29 @@ class _Judge:
             return [c for kind in (ast.Cede, ast.Withdraw, ast.Freeze) for c in self.by_action.get(kind, ())]
         return self.by_action.get(type(predicate.action), [])
 
-    def _judge(self, party: str, redline: ast.RedLine, requirements, choice) -> Verdict:
-        results = [self.requirement(r, [c for c in self._candidates(r.predicate) if _in_force(c, choice)])
-                   for r in requirements]
+    def _flags(self, requirement: ast.Requirement) -> dict[int, tuple[bool, bool]] | None:
+        """For a clause pattern: each candidate's order -> (matches, addresses); None for an outcome."""
+        predicate = requirement.predicate
+        if isinstance(predicate, ast.Holds):
+            return None
+        return {c.order: (self.matches(predicate, c.clause, requirement.kind), self.addresses(predicate, c.clause))
+                for c in self._candidates(predicate)}
+
+    def _option_candidates(self, requirement: ast.Requirement, flags) -> list[PlacedClause]:
+        """The candidates inside options that could change the requirement's verdict."""
+        candidates = [c for c in self._candidates(requirement.predicate) if c.option is not None]
+        if flags is None:
+            leaves = self._leaves(requirement.predicate)
+            return [c for c in candidates if _touches(self.model, c.clause, leaves)]
+        return [c for c in candidates if any(flags[c.order])]
+
+    def _in_force_with(self, requirement: ast.Requirement, choice) -> list[PlacedClause]:
+        return [c for c in self._candidates(requirement.predicate) if _in_force(c, choice)]
+
+    def _leaves(self, predicate: ast.Holds) -> set[str]:
+        return set().union(*(self.model.leaves(r.name) for r in predicate.regions))
+
+    def _verdict(self, party: str, redline: ast.RedLine, requirements, results, choice) -> Verdict:
         verdict = _aggregate([(r.kind, v) for r, (v, _, _) in zip(requirements, results)])
         deciding = [r for r in results if r[0] == verdict] or results
         points = tuple(sorted({p for _, entries, _ in deciding for p in (e.point for e in entries)}))
@@ -112,14 +149,21 @@ class _Judge:
         self.spans[key] = spans[0] if spans else None
         return Verdict(self.plan.name, party, redline.name, redline.title, verdict, points, explanation, option)
 
-    def requirement(self, requirement: ast.Requirement, in_force: list[PlacedClause]):
-        """(verdict, deciding clauses, sentence) for one require/forbid."""
+    def requirement(self, requirement: ast.Requirement, in_force: list[PlacedClause], flags=None):
+        """(verdict, deciding clauses, sentence) for one require/forbid.
+
+        ``flags`` (from :meth:`_flags`) says which clauses match and address the pattern,
+        when that is known already.
+        """
         predicate = requirement.predicate
         if isinstance(predicate, ast.Holds):
             return self.holds(requirement.kind, predicate, in_force)
         candidates = [c for c in in_force if isinstance(c.clause.action, type(predicate.action))]
-        matching = [c for c in candidates if self.matches(predicate, c.clause, requirement.kind)]
-        addressing = [c for c in candidates if self.addresses(predicate, c.clause)]
+        if flags is None:
+            flags = {c.order: (self.matches(predicate, c.clause, requirement.kind), self.addresses(predicate, c.clause))
+                     for c in candidates}
+        matching = [c for c in candidates if flags[c.order][0]]
+        addressing = [c for c in candidates if flags[c.order][1]]
         pattern = self.words(predicate)
         if requirement.kind == "require":
             if matching:
@@ -325,6 +369,47 @@ def _spectrum(model: Model, plan: ast.Plan, clauses: list[PlacedClause]) -> list
 # ============================================================================
 # Helpers
 # ============================================================================
+
+
+class _Counts:
+    """How many clauses in force match and address one pattern, and how an option changes that.
+
+    Choosing option ``o`` of point ``p`` takes out the agreed options of ``p`` and puts in
+    ``o``: the counts follow in constant time, so each alternative costs no more than
+    its own clauses.
+    """
+
+    def __init__(self, flags: dict[int, tuple[bool, bool]], candidates: list[PlacedClause]):
+        self.base = [0, 0]
+        self.agreed: dict[int, list[int]] = {}  # point -> counts inside its agreed options
+        self.option: dict[tuple[int, str], list[int]] = {}  # (point, option) -> counts inside it
+        self.flags = flags
+        for entry in candidates:
+            self.add(entry)
+
+    def add(self, entry: PlacedClause) -> None:
+        matches, addresses = self.flags[entry.order]
+        if not (matches or addresses):
+            return
+        if _in_force(entry, None):
+            _bump(self.base, matches, addresses)
+            if entry.option is not None:
+                _bump(self.agreed.setdefault(entry.point, [0, 0]), matches, addresses)
+        if entry.option is not None:
+            _bump(self.option.setdefault((entry.point, entry.option), [0, 0]), matches, addresses)
+
+    def verdict(self, kind: str, choice: tuple[int, str]) -> str:
+        agreed = self.agreed.get(choice[0], (0, 0))
+        chosen = self.option.get(choice, (0, 0))
+        matching, addressing = (self.base[i] - agreed[i] + chosen[i] for i in (0, 1))
+        if kind == "require":
+            return SATISFIED if matching else VIOLATED if addressing else NOT_ADDRESSED
+        return VIOLATED if matching else SATISFIED if addressing else NOT_ADDRESSED
+
+
+def _bump(counts: list[int], matches: bool, addresses: bool) -> None:
+    counts[0] += matches
+    counts[1] += addresses
 
 
 def _aggregate(judged: list[tuple[str, str]]) -> str:
