@@ -34,6 +34,7 @@ class _PlanChecker:
         self.plan = plan
         self.found = found
         self.occurrences = plan_clauses(plan)
+        self.status = _status(plan)  # asked for every point: found once
 
     def report(self, code: str, severity: Severity, message: str, span: ast.Span, hint: str | None = None):
         self.found.append(Diagnostic(code, severity, message, span, hint))
@@ -58,31 +59,24 @@ class _PlanChecker:
     # ---------------------------------------------------------------- points and options
 
     def points(self) -> None:
-        seen: dict[int, ast.Node] = {}
+        # A point is the run n..n; a run of unknown points is never expanded, whatever its length.
+        items = [(item, *_numbers(item)) for item in self.plan.items if isinstance(item, (ast.Point, ast.UnknownPoints))]
+        repeats = _first_repeats([(first, last) for _, first, last in items])
         last = 0
-        for item in self.plan.items:
-            if isinstance(item, ast.Point):
-                numbers, span = [item.number], item.span.head()
-            elif isinstance(item, ast.UnknownPoints):
-                numbers, span = list(range(item.first, item.last + 1))[:100_000], item.span
-                if item.last < item.first:
-                    self.report("C422", Severity.WARNING, f"points {item.first} to {item.last} run backwards",
-                                span, f"write points {item.last} to {item.first}")
-            else:
-                continue
-            for number in numbers:
-                if number in seen:
-                    self.report("C423", Severity.ERROR, f"point {number} is numbered twice; first at line "
-                                f"{seen[number].span.line}", span, "renumber one of them")
-                    break
-            else:
-                if numbers and numbers[0] < last:
-                    self.report("C422", Severity.WARNING, f"point {numbers[0]} comes after point {last}", span,
-                                "keep points in order")
-            for number in numbers:
-                seen.setdefault(number, item)
-            if numbers:
-                last = max(last, numbers[-1])
+        for (item, first, end), repeat in zip(items, repeats):
+            span = item.span.head() if isinstance(item, ast.Point) else item.span
+            if isinstance(item, ast.UnknownPoints) and item.last < item.first:
+                self.report("C422", Severity.WARNING, f"points {item.first} to {item.last} run backwards",
+                            span, f"write points {item.last} to {item.first}")
+            if repeat is not None:
+                number, earlier = repeat
+                self.report("C423", Severity.ERROR, f"point {number} is numbered twice; first at line "
+                            f"{items[earlier][0].span.line}", span, "renumber one of them")
+            elif first <= end and first < last:
+                self.report("C422", Severity.WARNING, f"point {first} comes after point {last}", span,
+                            "keep points in order")
+            if first <= end:
+                last = max(last, end)
             if isinstance(item, ast.Point):
                 self.options(item)
 
@@ -93,7 +87,7 @@ class _PlanChecker:
             labels = ", ".join(o.label for o in agreed)
             self.report("C419", Severity.ERROR, f"point {point.number} has {len(agreed)} options agreed at once "
                         f"({labels})", agreed[1].span.head(), "only one wording of a point can be agreed")
-        status = _status(self.plan)
+        status = self.status
         if options and not agreed and status in ("agreed", "signed"):
             self.report("C420", Severity.WARNING, f"the plan is {status}, but no option of point {point.number} "
                         "is agreed", point.span.head(), "mark the wording that was agreed: 'option a agreed'")
@@ -574,6 +568,50 @@ def _if_chosen(choice: list[tuple]) -> str:
         return ""
     verb = " is chosen" if len(choice) == 1 else " are chosen"
     return ", if " + " and ".join(f"point {point} option {label}" for point, label in choice) + verb
+
+
+def _numbers(item: ast.Point | ast.UnknownPoints) -> tuple[int, int]:
+    """The first and last point numbers an item holds (a run written backwards holds none)."""
+    if isinstance(item, ast.Point):
+        return item.number, item.number
+    return item.first, item.last
+
+
+def _first_repeats(runs: list[tuple[int, int]]) -> list[tuple[int, int] | None]:
+    """For each run of numbers, the smallest number an earlier run already holds and the
+    index of the first run that holds it; None when the run is new.
+
+    Runs are intervals, never expanded: their ends cut the number line into at most 2n
+    pieces, each filled once by the first run to hold it, with a union-find pointer to the
+    next unfilled piece (sorting the ends makes it n log n).
+    """
+    ends = sorted({n for first, last in runs if first <= last for n in (first, last + 1)})
+    piece_of = {number: index for index, number in enumerate(ends)}
+    following = list(range(len(ends) + 1))  # a filled piece points on to a later one
+    owner: list[int | None] = [None] * len(ends)
+
+    def unfilled(piece: int) -> int:
+        while following[piece] != piece:
+            following[piece] = following[following[piece]]
+            piece = following[piece]
+        return piece
+
+    found: list[tuple[int, int] | None] = []
+    for index, (first, last) in enumerate(runs):
+        if first > last:
+            found.append(None)
+            continue
+        piece, end = piece_of[first], piece_of[last + 1] - 1
+        repeat = piece if unfilled(piece) != piece else None
+        current = unfilled(piece)
+        while current <= end:
+            owner[current], following[current] = index, current + 1
+            after = unfilled(current + 1)
+            if repeat is None and after != current + 1 and current + 1 <= end:
+                repeat = current + 1
+            current = after
+        found.append(None if repeat is None else (ends[repeat], owner[repeat]))
+    return found
 
 
 def _status(plan: ast.Plan) -> str | None:

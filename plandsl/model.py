@@ -10,6 +10,7 @@ or points that do not exist, and declarations nothing uses.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -379,11 +380,7 @@ class _Resolver:
 
     def plan(self, plan: ast.Plan) -> None:
         labels = _labels(plan.items)
-        points = {item.number for item in plan.items if isinstance(item, ast.Point)}
-        for item in plan.items:
-            if isinstance(item, ast.UnknownPoints):
-                points.update(range(item.first, min(item.last, item.first + 10_000) + 1))
-        scope = _Scope(labels, points)
+        scope = _Scope(labels, PointNumbers(plan))
         self.properties([i for i in plan.items if isinstance(i, ast.Property)], "plan")
         for item in plan.items:
             if isinstance(item, ast.Point):
@@ -474,10 +471,37 @@ class _Resolver:
                                     "remove it, or refer to it")
 
 
+class PointNumbers:
+    """The point numbers a plan holds, its runs of unknown points as intervals.
+
+    ``points 1 to 999999999999999999 unknown;`` is one interval, never expanded:
+    ``number in numbers`` is a binary search over the merged runs.
+    """
+
+    def __init__(self, plan: ast.Plan):
+        self.single = {item.number for item in plan.items if isinstance(item, ast.Point)}
+        runs = sorted((item.first, item.last) for item in plan.items
+                      if isinstance(item, ast.UnknownPoints) and item.first <= item.last)
+        merged: list[list[int]] = []
+        for first, last in runs:
+            if merged and first <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], last)
+            else:
+                merged.append([first, last])
+        self.starts = [first for first, _ in merged]
+        self.ends = [last for _, last in merged]
+
+    def __contains__(self, number: int) -> bool:
+        if number in self.single:
+            return True
+        index = bisect.bisect_right(self.starts, number) - 1
+        return index >= 0 and number <= self.ends[index]
+
+
 class _Scope:
     """The clause labels and point numbers a reference may name."""
 
-    def __init__(self, labels: dict[str, ast.Clause], points: set[int] | None):
+    def __init__(self, labels: dict[str, ast.Clause], points: "PointNumbers | None"):
         self.labels = labels
         self.points = points
 
