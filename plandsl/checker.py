@@ -141,14 +141,17 @@ class _PlanChecker:
         for occurrence in cessions:
             for region in occurrence.clause.action.regions:
                 ceded.setdefault(region.name, []).append((occurrence, region))
+        earlier = _LastCessions(self.model)
         for occurrence in cessions:
             cede = occurrence.clause.action
             for region in cede.regions:
-                before = self._ceded_before(occurrence, region.name, ceded)
+                before = earlier.before(occurrence, region.name)
                 if before is None:
                     self._ceded_by_holder(occurrence, region, cede)
                 elif not self._hands_on(occurrence, region.name, *before):
                     self._ceded_again(occurrence, region, *before)
+            for region in cede.regions:
+                earlier.add(occurrence, region.name)
         freezes = [o for o in self.of(ast.Freeze) if not o.negative]
         for occurrence in freezes:
             for region in occurrence.clause.action.regions:
@@ -165,15 +168,6 @@ class _PlanChecker:
                         self.report("C404", Severity.ERROR, f"'{region.name}' is frozen along the line of contact "
                                     f"here, but {other.where} cedes '{name}', part of it", region.span,
                                     "a region cannot both change hands and stay frozen")
-
-    def _ceded_before(self, occurrence: PlacedClause, region: str, ceded) -> tuple[PlacedClause, str] | None:
-        """The last clause before ``occurrence`` that cedes ``region``, a region it lies in or a part of
-        it (with the name that clause cedes); clauses in other options of the same point do not count."""
-        model = self.model
-        overlapping = [region, *model.ancestors(region), *sorted(model.descendants(region))]
-        earlier = [(other, name) for name in overlapping for other, _ in ceded.get(name, ())
-                   if other.order < occurrence.order and not other.excludes(occurrence)]
-        return max(earlier, key=lambda pair: pair[0].order, default=None)
 
     def _hands_on(self, occurrence: PlacedClause, region: str, before: PlacedClause, name: str) -> bool:
         """True when ``occurrence`` is the next link of a chain: the party that received the region
@@ -568,6 +562,82 @@ def _if_chosen(choice: list[tuple]) -> str:
         return ""
     verb = " is chosen" if len(choice) == 1 else " are chosen"
     return ", if " + " and ".join(f"point {point} option {label}" for point, label in choice) + verb
+
+
+class _Latest:
+    """The latest of a run of cessions, and the latest at a point other than its point: enough to
+    find the latest one that a clause in an option of any point does not exclude."""
+
+    __slots__ = ("top", "other")
+
+    def __init__(self):
+        self.top: tuple[PlacedClause, str] | None = None
+        self.other: tuple[PlacedClause, str] | None = None
+
+    def add(self, entry: PlacedClause, name: str) -> None:
+        top = self.top
+        if top is not None and top[0] is entry:
+            self.top = (entry, min(top[1], name))  # one clause ceding several parts: the first by name
+        elif top is not None and top[0].point == entry.point:
+            self.top = (entry, name)
+        else:
+            self.other, self.top = top, (entry, name)
+
+    def before(self, occurrence: PlacedClause) -> tuple[PlacedClause, str] | None:
+        """The latest entry ``occurrence`` does not exclude (entries are added in order)."""
+        top = self.top
+        if top is None or not top[0].excludes(occurrence):
+            return top
+        # Excluded: another option of the same point. The latest of another point, or of this
+        # point outside options or in the same option, comes next.
+        return self.other
+
+
+class _LastCessions:
+    """Cessions so far, by region: which earlier clause last ceded a region, a region it lies in or
+    a part of it, without scanning every earlier clause (cost: the depth of the region)."""
+
+    def __init__(self, model: Model):
+        self.model = model
+        self.own: dict[str, _Latest] = {}  # cessions of the region itself
+        self.below: dict[str, _Latest] = {}  # cessions of a part of it
+        self.same_point: dict[tuple[str, str, int, str | None], tuple[PlacedClause, str]] = {}
+
+    def add(self, occurrence: PlacedClause, region: str) -> None:
+        self._put("own", region, occurrence, region)
+        for whole in self.model.ancestors(region):
+            self._put("below", whole, occurrence, region)
+
+    def _put(self, table: str, key: str, occurrence: PlacedClause, name: str) -> None:
+        getattr(self, table).setdefault(key, _Latest()).add(occurrence, name)
+        slot = (table, key, occurrence.point, occurrence.option)
+        known = self.same_point.get(slot)
+        if known is not None and known[0] is occurrence:
+            name = min(known[1], name)
+        self.same_point[slot] = (occurrence, name)
+
+    def before(self, occurrence: PlacedClause, region: str) -> tuple[PlacedClause, str] | None:
+        """The last clause before ``occurrence`` that cedes ``region``, a region it lies in or a part of
+        it (with the name that clause cedes); clauses in other options of the same point do not count.
+        Between names ceded by one clause: the region itself, then the nearest whole, then parts by name."""
+        found = []
+        for rank, (table, key) in enumerate([("own", region), *(("own", a) for a in self.model.ancestors(region)),
+                                             ("below", region)]):
+            latest = getattr(self, table).get(key)
+            if latest is None:
+                continue
+            for entry in (latest.before(occurrence), *self._same_point(table, key, occurrence)):
+                if entry is not None:
+                    found.append((entry[0].order, -rank, entry))
+        return max(found, key=lambda f: f[:2])[2] if found else None
+
+    def _same_point(self, table: str, key: str, occurrence: PlacedClause):
+        """When the latest of another point is not the answer: this point's own clauses outside options
+        and in the same option."""
+        if occurrence.option is None:
+            return ()
+        return (self.same_point.get((table, key, occurrence.point, None)),
+                self.same_point.get((table, key, occurrence.point, occurrence.option)))
 
 
 def _numbers(item: ast.Point | ast.UnknownPoints) -> tuple[int, int]:

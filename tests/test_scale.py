@@ -56,3 +56,25 @@ def test_numbers_inside_a_huge_run_are_known_and_repeats_found(tmp_path: Path):
     assert ("C423", "point 999999999999999999 is numbered twice; first at line 3") in found
     assert ("C422", "points 5 to 3 run backwards") in found
     assert not any(code == "N306" for code, _ in found)
+
+
+def test_did_you_mean_among_many_names_finds_the_slip(tmp_path: Path):
+    """Among hundreds of names, did-you-mean looks at a few likely ones only, and still finds the slip."""
+    names = [f"region_{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676)}" for i in range(500)]
+    source = 'state a "A";\n' + "".join(f'region {n} "R";\n' for n in names)
+    source += "plan p {\n  point 1 { a shall withdraw from regoin_kqa; }\n  point 2 { a shall withdraw from region_kqz; }\n"
+    source += "  point 3 { a shall withdraw from zzzzzzzzzzzz; }\n}\n"
+    plan = tmp_path / "many.plan"
+    plan.write_text(source)
+    hints = {d.message: d.hint for d in check([str(plan)]).diagnostics if d.code == "N301"}
+    assert hints["'regoin_kqa' is not declared"] == "did you mean 'region_kqa'?"
+    assert hints["'region_kqz' is not declared"].startswith("did you mean 'region_kq")
+    assert hints["'zzzzzzzzzzzz' is not declared"].startswith("declare it")
+
+
+def test_many_labels_keep_their_did_you_mean(tmp_path: Path):
+    clauses = "".join(f"  point {i + 1} {{ step{i}: a shall cease fire; }}\n" for i in range(300))
+    plan = tmp_path / "labels.plan"
+    plan.write_text(f'state a "A";\nplan p {{\n{clauses}  point 301 {{ a shall cease fire upon stpe42; }}\n}}\n')
+    hints = [d.hint for d in check([str(plan)]).diagnostics if d.code == "N306"]
+    assert hints == ["did you mean 'step42'?"]
