@@ -684,18 +684,32 @@ _UKRAINE_CLAUSES = [
 _UKRAINE_REGIONS = ["donbas", "donetsk", "luhansk", "zaporizhzhia", "kherson"]
 
 
-def ukraine_plan(n_clauses: int, name: str = "big_plan") -> str:
+# Clauses that never contradict one another, however often repeated: a plan without errors,
+# which render and compare accept.
+_UKRAINE_CLEAN = [
+    "russia shall cease fire",
+    "ukraine shall never join nato",
+    "usa shall guarantee security of ukraine strength partial",
+    "ukraine shall not possess long_range_weapons",
+    "ua_armed_forces shall withdraw from {region}",
+    "usa, europe shall recognise {region} as part of russia",
+]
+
+
+def ukraine_plan(n_clauses: int, name: str = "big_plan", clean: bool = False) -> str:
     """One plan of ``n_clauses`` points, for the world and positions of examples/ukraine-2025.
 
     Deterministic; every clause names only what examples/ukraine-2025/world.plan declares.
+    ``clean``: only clauses that cannot contradict each other (no errors: render accepts it).
     """
+    templates = _UKRAINE_CLEAN if clean else _UKRAINE_CLAUSES
     lines = ['use "world.plan";', "", f'plan {name} "A plan of {n_clauses:,} clauses" {{', "  status proposed;"]
     for i in range(n_clauses):
-        template = _UKRAINE_CLAUSES[i % len(_UKRAINE_CLAUSES)]
+        template = templates[i % len(templates)]
         clause = template.format(region=_UKRAINE_REGIONS[i % len(_UKRAINE_REGIONS)],
                                  people=f"{400_000 + (i % 50) * 1_000:,}", money=10 + i % 90, percent=1 + i % 60)
         if i % 4 == 3:  # every fourth point is bracketed: two wordings, the first one agreed half the time
-            other = _UKRAINE_CLAUSES[(i + 3) % len(_UKRAINE_CLAUSES)].format(
+            other = templates[(i + 3) % len(templates)].format(
                 region=_UKRAINE_REGIONS[(i + 2) % len(_UKRAINE_REGIONS)], people=f"{700_000 + (i % 7) * 1_000:,}",
                 money=5 + i % 40, percent=2 + i % 30)
             agreed = " agreed" if i % 8 == 3 else ""

@@ -89,7 +89,8 @@ class _Judge:
         found = [base]
         if not self.alternatives:
             return found
-        counts = [None if f is None else _Counts(f, self._candidates(r.predicate)) for r, f in zip(requirements, flags)]
+        counts = [_Outcomes(self, r) if f is None else _Counts(f, self._candidates(r.predicate))
+                  for r, f in zip(requirements, flags)]
         # Only an option holding a clause the red line looks at can change its verdict.
         relevant = {c.point for r, f in zip(requirements, flags) for c in self._option_candidates(r, f)}
         for point, option in self.alternatives:
@@ -98,14 +99,13 @@ class _Judge:
             choice = (point, option)
             quick = []
             for requirement, count in zip(requirements, counts):
-                if count is None:  # an outcome: judged again on the clauses in force with this option
-                    quick.append(self.requirement(requirement, self._in_force_with(requirement, choice), None)[0])
-                else:
-                    quick.append(count.verdict(requirement.kind, choice))
+                quick.append(count.verdict(requirement.kind, choice))
             if _aggregate([(r.kind, v) for r, v in zip(requirements, quick)]) == base.verdict:
                 continue
             results = [self.requirement(r, self._in_force_with(r, choice), f) for r, f in zip(requirements, flags)]
-            found.append(self._verdict(party, redline, requirements, results, choice))
+            alternative = self._verdict(party, redline, requirements, results, choice)
+            if alternative.verdict != base.verdict:
+                found.append(alternative)
         return found
 
     def _candidates(self, predicate) -> list[PlacedClause]:
@@ -405,6 +405,105 @@ class _Counts:
         if kind == "require":
             return SATISFIED if matching else VIOLATED if addressing else NOT_ADDRESSED
         return VIOLATED if matching else SATISFIED if addressing else NOT_ADDRESSED
+
+
+_ANYONE = object()  # the key of every withdrawal, whoever leaves
+
+
+class _Outcomes:
+    """Who holds each region of a ``holds`` predicate, and how choosing an option changes it.
+
+    As :meth:`_Judge.holder_after` has it, the holder of a piece of land is decided by the
+    last cession of it in force, then every withdrawal in force (the clauses come by kind:
+    cessions, then withdrawals). Choosing option ``o`` of point ``p`` takes out the clauses
+    of ``p``'s agreed options and puts in those of ``o``: the last cession and a withdrawal
+    of each holder are found by walking back past the clauses of ``p`` only, so an
+    alternative costs what its point holds, per piece of land.
+    """
+
+    def __init__(self, judge: "_Judge", requirement: ast.Requirement):
+        model = judge.model
+        self.model = model
+        self.predicate = requirement.predicate
+        self.leaves = sorted(judge._leaves(self.predicate))
+        self.holders = {r.name for r in self.predicate.holders}
+        candidates = [c for c in judge._candidates(self.predicate) if _touches(model, c.clause, set(self.leaves))]
+        self.touching_base = sum(1 for c in candidates if _in_force(c, None))
+        self.touching_agreed: dict[int, int] = {}
+        self.touching_option: dict[tuple[int, str], int] = {}
+        # Per piece of land: the cessions in force, and the withdrawals in force by who leaves.
+        self.cessions: dict[str, list[PlacedClause]] = {leaf: [] for leaf in self.leaves}
+        self.withdrawals: dict[str, dict[str, list[PlacedClause]]] = {leaf: {} for leaf in self.leaves}
+        self.in_option: dict[tuple[int, str], list[PlacedClause]] = {}
+        for entry in candidates:
+            if entry.option is not None:
+                self.in_option.setdefault((entry.point, entry.option), []).append(entry)
+                self.touching_option[(entry.point, entry.option)] = self.touching_option.get(
+                    (entry.point, entry.option), 0) + 1
+                if entry.agreed:
+                    self.touching_agreed[entry.point] = self.touching_agreed.get(entry.point, 0) + 1
+            if not _in_force(entry, None) or entry.clause.modality in ("shall not", "shall never", "may not"):
+                continue
+            for leaf in self.leaves:
+                if not self._applies(entry, leaf):
+                    continue
+                if isinstance(entry.clause.action, ast.Cede):
+                    self.cessions[leaf].append(entry)
+                else:
+                    self.withdrawals[leaf].setdefault(_ANYONE, []).append(entry)
+                    for party in self._leaving(entry):
+                        self.withdrawals[leaf].setdefault(party, []).append(entry)
+
+    def _applies(self, entry: PlacedClause, leaf: str) -> bool:
+        action = entry.clause.action
+        return isinstance(action, (ast.Cede, ast.Withdraw)) and any(
+            self.model.within(leaf, r.name) for r in action.regions)
+
+    def _leaving(self, entry: PlacedClause) -> set[str]:
+        subjects = entry.clause.subjects
+        return {s.name for s in subjects} | {self.model.force_party.get(s.name) for s in subjects}
+
+    def verdict(self, kind: str, choice: tuple[int, str]) -> str:
+        point = choice[0]
+        touching = (self.touching_base - self.touching_agreed.get(point, 0)
+                    + self.touching_option.get(choice, 0))
+        if not touching:
+            return NOT_ADDRESSED
+
+        def out(entry: PlacedClause) -> bool:  # in force without the choice, not with it
+            return entry.point == point and entry.option is not None and entry.option != choice[1]
+
+        chosen = [e for e in self.in_option.get(choice, ())
+                  if not e.agreed and e.clause.modality not in ("shall not", "shall never", "may not")]
+        held = True
+        for leaf in self.leaves:
+            last = next((e for e in reversed(self.cessions[leaf]) if not out(e)), None)
+            for entry in chosen:
+                if isinstance(entry.clause.action, ast.Cede) and self._applies(entry, leaf) and (
+                        last is None or entry.order > last.order):
+                    last = entry
+            if last is not None:
+                holders = {last.clause.action.recipient.name: True}
+            else:
+                holders = {h.party: h.full for h in self.model.holdings.get(leaf, ())}
+            # As in holder_after: every withdrawal in force counts, after the cessions; those who
+            # stay after one hold the land wholly.
+            for party in [_ANYONE, *holders]:
+                latest = next((e for e in reversed(self.withdrawals[leaf].get(party, ())) if not out(e)), None)
+                if latest is not None or any(isinstance(e.clause.action, ast.Withdraw) and self._applies(e, leaf)
+                                             and (party is _ANYONE or party in self._leaving(e)) for e in chosen):
+                    if party is _ANYONE:
+                        holders = dict.fromkeys(holders, True)
+                    else:
+                        del holders[party]
+            full = [party for party, whole in holders.items() if whole]
+            owner = full[0] if len(holders) == 1 and full else None
+            if owner is None or not any(self.model.member_of(owner, h) or owner == h for h in self.holders):
+                held = False
+                break
+        if kind == "require":
+            return SATISFIED if held else VIOLATED
+        return VIOLATED if held else SATISFIED
 
 
 def _bump(counts: list[int], matches: bool, addresses: bool) -> None:
