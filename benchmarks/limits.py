@@ -198,6 +198,35 @@ def members(n: int) -> str:
     return "\n".join(lines + ["}"]) + "\n"
 
 
+def clean_plan(n: int) -> dict[str, str]:
+    """examples/ukraine-2025 (world, positions) and one plan of n clauses that render accepts."""
+    files = redlines_ukraine(n)
+    files["case.plan"] = ukraine_plan(n, clean=True)
+    return files
+
+
+def documents() -> list[tuple[str, object, list[int], object]]:
+    """(shape, builder, sizes, command line for a directory): render and compare on big plans."""
+    return [
+        ("render --to html, one plan of n clauses", clean_plan, [2_000, 4_000],
+         lambda d: ["render", str(d / "case.plan"), "--to", "html", "-o", str(d / "out.html")]),
+        ("compare --to md, one plan of n clauses", clean_plan, [2_000, 4_000],
+         lambda d: ["compare", str(d), "--to", "md", "-o", str(d / "out.md")]),
+        ("compare --to md, n plans", redlines_by_plans_clean, [50, 100],
+         lambda d: ["compare", str(d / "case.plan"), "--to", "md", "-o", str(d / "out.md")]),
+    ]
+
+
+def redlines_by_plans_clean(n: int) -> str:
+    """n plans, each revising the one before, and n red lines: documents with n columns."""
+    lines = [WORLD, 'region r "R" { held by a; }', 'state b "B";', 'positions a "A" {']
+    lines += [f'  redline keep{i} "Keep" {{ forbid a shall cede r to any; }}' for i in range(n)]
+    lines.append("}")
+    lines += [f'plan p{i} "P{i}" {{ {f"revises p{i - 1}; " if i else ""}point 1 {{ a shall cede r to b; }} '
+              f"point 2 {{ b shall cease fire; }} }}" for i in range(n)]
+    return "\n".join(lines) + "\n"
+
+
 def growing() -> list[tuple[str, object, list[int]]]:
     """(shape, builder, sizes): each built at every size."""
     return [
@@ -222,7 +251,7 @@ def growing() -> list[tuple[str, object, list[int]]]:
 
 
 def run(name: str, contents, directory: Path, command: list[str],
-        timeout: float | None = None) -> tuple[int, float, str, bool, int]:
+        timeout: float | None = None, action=None) -> tuple[int, float, str, bool, int]:
     files = contents if isinstance(contents, dict) else {"case.plan": contents}
     for file_name, text in files.items():
         path = directory / file_name
@@ -231,7 +260,8 @@ def run(name: str, contents, directory: Path, command: list[str],
     target = directory if isinstance(contents, dict) else directory / "case.plan"
     start = time.perf_counter()
     try:
-        process = subprocess.run([*command, "check", str(target)], capture_output=True, text=True, timeout=timeout)
+        arguments = action(directory) if action else ["check", str(target)]
+        process = subprocess.run([*command, *arguments], capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return -1, time.perf_counter() - start, "(stopped at the timeout)", False, size
     elapsed = time.perf_counter() - start
@@ -258,13 +288,14 @@ def main() -> int:
                   flush=True)
     if arguments.only != "limits":
         print(f"\n{'shape':<40} {'n':>7} {'size':>10} {'exit':>4} {'seconds':>8} {'ratio':>6}  traceback  codes")
-        for name, build, sizes in growing():
+        for name, build, sizes, *action in [*growing(), *documents()]:
             if arguments.shape and arguments.shape not in name:
                 continue
             previous = None
             for n in sizes:
                 with tempfile.TemporaryDirectory() as directory:
-                    code, elapsed, codes, traceback, size = run(name, build(n), Path(directory), command, arguments.timeout)
+                    code, elapsed, codes, traceback, size = run(name, build(n), Path(directory), command,
+                                                                arguments.timeout, *action)
                 ratio = f"{elapsed / previous:.1f}x" if previous else ""
                 previous = elapsed
                 print(f"{name:<40} {n:>7,} {size:>10,} {code:>4} {elapsed:>8.2f} {ratio:>6}  "
