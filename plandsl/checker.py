@@ -210,6 +210,10 @@ class _PlanChecker:
 
     def _holdings(self, region: str) -> list:
         """What is declared about who holds a region: on itself, else on its parts, else its nearest whole."""
+        # Asked for every cession: remembered per region (the world does not change).
+        return self.model._remember("holdings", region, lambda: self._find_holdings(region))
+
+    def _find_holdings(self, region: str) -> list:
         model = self.model
         if model.holdings.get(region):
             return model.holdings[region]
