@@ -667,6 +667,59 @@ def generate_plan(n_clauses: int, seed: int = 0, position_clauses: int | None = 
     return _Generator(n_clauses, seed, position_clauses).run()
 
 
+# A plan for the world of examples/ukraine-2025, to judge against its red lines: one
+# clause per point, drawn in turn from clauses those red lines and ideals speak of.
+_UKRAINE_CLAUSES = [
+    "ukraine shall cede {region} to russia",
+    "ua_armed_forces shall not exceed {people} personnel",
+    "ukraine shall never join nato",
+    "allocate {money} billion USD of frozen_assets to rebuild_fund",
+    "usa shall receive {percent}% of profits from rebuild_fund",
+    "usa shall guarantee security of ukraine strength partial",
+    "russia shall cease fire",
+    "ukraine shall not possess long_range_weapons",
+    "usa, europe shall recognise {region} as part of russia",
+    "ua_armed_forces shall withdraw from {region}",
+]
+_UKRAINE_REGIONS = ["donbas", "donetsk", "luhansk", "zaporizhzhia", "kherson"]
+
+
+# Clauses that never contradict one another, however often repeated: a plan without errors,
+# which render and compare accept.
+_UKRAINE_CLEAN = [
+    "russia shall cease fire",
+    "ukraine shall never join nato",
+    "usa shall guarantee security of ukraine strength partial",
+    "ukraine shall not possess long_range_weapons",
+    "ua_armed_forces shall withdraw from {region}",
+    "usa, europe shall recognise {region} as part of russia",
+]
+
+
+def ukraine_plan(n_clauses: int, name: str = "big_plan", clean: bool = False) -> str:
+    """One plan of ``n_clauses`` points, for the world and positions of examples/ukraine-2025.
+
+    Deterministic; every clause names only what examples/ukraine-2025/world.plan declares.
+    ``clean``: only clauses that cannot contradict each other (no errors: render accepts it).
+    """
+    templates = _UKRAINE_CLEAN if clean else _UKRAINE_CLAUSES
+    lines = ['use "world.plan";', "", f'plan {name} "A plan of {n_clauses:,} clauses" {{', "  status proposed;"]
+    for i in range(n_clauses):
+        template = templates[i % len(templates)]
+        clause = template.format(region=_UKRAINE_REGIONS[i % len(_UKRAINE_REGIONS)],
+                                 people=f"{400_000 + (i % 50) * 1_000:,}", money=10 + i % 90, percent=1 + i % 60)
+        if i % 4 == 3:  # every fourth point is bracketed: two wordings, the first one agreed half the time
+            other = templates[(i + 3) % len(templates)].format(
+                region=_UKRAINE_REGIONS[(i + 2) % len(_UKRAINE_REGIONS)], people=f"{700_000 + (i % 7) * 1_000:,}",
+                money=5 + i % 40, percent=2 + i % 30)
+            agreed = " agreed" if i % 8 == 3 else ""
+            lines.append(f"  point {i + 1} {{ option a{agreed} {{ {clause}; }} option b {{ {other}; }} }}")
+        else:
+            lines.append(f"  point {i + 1} {{ {clause}; }}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str]) -> int:
     if not 1 <= len(argv) <= 2:
         print("usage: python benchmarks/generate.py N_CLAUSES [SEED] > file.plan", file=sys.stderr)

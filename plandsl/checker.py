@@ -34,6 +34,7 @@ class _PlanChecker:
         self.plan = plan
         self.found = found
         self.occurrences = plan_clauses(plan)
+        self.status = _status(plan)  # asked for every point: found once
 
     def report(self, code: str, severity: Severity, message: str, span: ast.Span, hint: str | None = None):
         self.found.append(Diagnostic(code, severity, message, span, hint))
@@ -59,31 +60,24 @@ class _PlanChecker:
     # ---------------------------------------------------------------- points and options
 
     def points(self) -> None:
-        seen: dict[int, ast.Node] = {}
+        # A point is the run n..n; a run of unknown points is never expanded, whatever its length.
+        items = [(item, *_numbers(item)) for item in self.plan.items if isinstance(item, (ast.Point, ast.UnknownPoints))]
+        repeats = _first_repeats([(first, last) for _, first, last in items])
         last = 0
-        for item in self.plan.items:
-            if isinstance(item, ast.Point):
-                numbers, span = [item.number], item.span.head()
-            elif isinstance(item, ast.UnknownPoints):
-                numbers, span = list(range(item.first, item.last + 1))[:100_000], item.span
-                if item.last < item.first:
-                    self.report("C422", Severity.WARNING, f"points {item.first} to {item.last} run backwards",
-                                span, f"write points {item.last} to {item.first}")
-            else:
-                continue
-            for number in numbers:
-                if number in seen:
-                    self.report("C423", Severity.ERROR, f"point {number} is numbered twice; first at line "
-                                f"{seen[number].span.line}", span, "renumber one of them")
-                    break
-            else:
-                if numbers and numbers[0] < last:
-                    self.report("C422", Severity.WARNING, f"point {numbers[0]} comes after point {last}", span,
-                                "keep points in order")
-            for number in numbers:
-                seen.setdefault(number, item)
-            if numbers:
-                last = max(last, numbers[-1])
+        for (item, first, end), repeat in zip(items, repeats):
+            span = item.span.head() if isinstance(item, ast.Point) else item.span
+            if isinstance(item, ast.UnknownPoints) and item.last < item.first:
+                self.report("C422", Severity.WARNING, f"points {item.first} to {item.last} run backwards",
+                            span, f"write points {item.last} to {item.first}")
+            if repeat is not None:
+                number, earlier = repeat
+                self.report("C423", Severity.ERROR, f"point {number} is numbered twice; first at line "
+                            f"{items[earlier][0].span.line}", span, "renumber one of them")
+            elif first <= end and first < last:
+                self.report("C422", Severity.WARNING, f"point {first} comes after point {last}", span,
+                            "keep points in order")
+            if first <= end:
+                last = max(last, end)
             if isinstance(item, ast.Point):
                 self.options(item)
 
@@ -94,7 +88,7 @@ class _PlanChecker:
             labels = ", ".join(o.label for o in agreed)
             self.report("C419", Severity.ERROR, f"point {point.number} has {len(agreed)} options agreed at once "
                         f"({labels})", agreed[1].span.head(), "only one wording of a point can be agreed")
-        status = _status(self.plan)
+        status = self.status
         if options and not agreed and status in ("agreed", "signed"):
             self.report("C420", Severity.WARNING, f"the plan is {status}, but no option of point {point.number} "
                         "is agreed", point.span.head(), "mark the wording that was agreed: 'option a agreed'")
@@ -158,14 +152,17 @@ class _PlanChecker:
         for occurrence in cessions:
             for region in occurrence.clause.action.regions:
                 ceded.setdefault(region.name, []).append((occurrence, region))
+        earlier = _LastCessions(self.model)
         for occurrence in cessions:
             cede = occurrence.clause.action
             for region in cede.regions:
-                before = self._ceded_before(occurrence, region.name, ceded)
+                before = earlier.before(occurrence, region.name)
                 if before is None:
                     self._ceded_by_holder(occurrence, region, cede)
                 elif not self._hands_on(occurrence, region.name, *before):
                     self._ceded_again(occurrence, region, *before)
+            for region in cede.regions:
+                earlier.add(occurrence, region.name)
         freezes = [o for o in self.of(ast.Freeze) if not o.negative]
         for occurrence in freezes:
             for region in occurrence.clause.action.regions:
@@ -182,15 +179,6 @@ class _PlanChecker:
                         self.report("C404", Severity.ERROR, f"'{region.name}' is frozen along the line of contact "
                                     f"here, but {other.where} cedes '{name}', part of it", region.span,
                                     "a region cannot both change hands and stay frozen")
-
-    def _ceded_before(self, occurrence: PlacedClause, region: str, ceded) -> tuple[PlacedClause, str] | None:
-        """The last clause before ``occurrence`` that cedes ``region``, a region it lies in or a part of
-        it (with the name that clause cedes); clauses in other options of the same point do not count."""
-        model = self.model
-        overlapping = [region, *model.ancestors(region), *sorted(model.descendants(region))]
-        earlier = [(other, name) for name in overlapping for other, _ in ceded.get(name, ())
-                   if other.order < occurrence.order and not other.excludes(occurrence)]
-        return max(earlier, key=lambda pair: pair[0].order, default=None)
 
     def _hands_on(self, occurrence: PlacedClause, region: str, before: PlacedClause, name: str) -> bool:
         """True when ``occurrence`` is the next link of a chain: the party that received the region
@@ -233,6 +221,10 @@ class _PlanChecker:
 
     def _holdings(self, region: str) -> list:
         """What is declared about who holds a region: on itself, else on its parts, else its nearest whole."""
+        # Asked for every cession: remembered per region (the world does not change).
+        return self.model._remember("holdings", region, lambda: self._find_holdings(region))
+
+    def _find_holdings(self, region: str) -> list:
         model = self.model
         if model.holdings.get(region):
             return model.holdings[region]
@@ -631,6 +623,126 @@ def _if_chosen(choice: list[tuple]) -> str:
         return ""
     verb = " is chosen" if len(choice) == 1 else " are chosen"
     return ", if " + " and ".join(f"point {point} option {label}" for point, label in choice) + verb
+
+
+class _Latest:
+    """The latest of a run of cessions, and the latest at a point other than its point: enough to
+    find the latest one that a clause in an option of any point does not exclude."""
+
+    __slots__ = ("top", "other")
+
+    def __init__(self):
+        self.top: tuple[PlacedClause, str] | None = None
+        self.other: tuple[PlacedClause, str] | None = None
+
+    def add(self, entry: PlacedClause, name: str) -> None:
+        top = self.top
+        if top is not None and top[0] is entry:
+            self.top = (entry, min(top[1], name))  # one clause ceding several parts: the first by name
+        elif top is not None and top[0].point == entry.point:
+            self.top = (entry, name)
+        else:
+            self.other, self.top = top, (entry, name)
+
+    def before(self, occurrence: PlacedClause) -> tuple[PlacedClause, str] | None:
+        """The latest entry ``occurrence`` does not exclude (entries are added in order)."""
+        top = self.top
+        if top is None or not top[0].excludes(occurrence):
+            return top
+        # Excluded: another option of the same point. The latest of another point, or of this
+        # point outside options or in the same option, comes next.
+        return self.other
+
+
+class _LastCessions:
+    """Cessions so far, by region: which earlier clause last ceded a region, a region it lies in or
+    a part of it, without scanning every earlier clause (cost: the depth of the region)."""
+
+    def __init__(self, model: Model):
+        self.model = model
+        self.own: dict[str, _Latest] = {}  # cessions of the region itself
+        self.below: dict[str, _Latest] = {}  # cessions of a part of it
+        self.same_point: dict[tuple[str, str, int, str | None], tuple[PlacedClause, str]] = {}
+
+    def add(self, occurrence: PlacedClause, region: str) -> None:
+        self._put("own", region, occurrence, region)
+        for whole in self.model.ancestors(region):
+            self._put("below", whole, occurrence, region)
+
+    def _put(self, table: str, key: str, occurrence: PlacedClause, name: str) -> None:
+        getattr(self, table).setdefault(key, _Latest()).add(occurrence, name)
+        slot = (table, key, occurrence.point, occurrence.option)
+        known = self.same_point.get(slot)
+        if known is not None and known[0] is occurrence:
+            name = min(known[1], name)
+        self.same_point[slot] = (occurrence, name)
+
+    def before(self, occurrence: PlacedClause, region: str) -> tuple[PlacedClause, str] | None:
+        """The last clause before ``occurrence`` that cedes ``region``, a region it lies in or a part of
+        it (with the name that clause cedes); clauses in other options of the same point do not count.
+        Between names ceded by one clause: the region itself, then the nearest whole, then parts by name."""
+        found = []
+        for rank, (table, key) in enumerate([("own", region), *(("own", a) for a in self.model.ancestors(region)),
+                                             ("below", region)]):
+            latest = getattr(self, table).get(key)
+            if latest is None:
+                continue
+            for entry in (latest.before(occurrence), *self._same_point(table, key, occurrence)):
+                if entry is not None:
+                    found.append((entry[0].order, -rank, entry))
+        return max(found, key=lambda f: f[:2])[2] if found else None
+
+    def _same_point(self, table: str, key: str, occurrence: PlacedClause):
+        """When the latest of another point is not the answer: this point's own clauses outside options
+        and in the same option."""
+        if occurrence.option is None:
+            return ()
+        return (self.same_point.get((table, key, occurrence.point, None)),
+                self.same_point.get((table, key, occurrence.point, occurrence.option)))
+
+
+def _numbers(item: ast.Point | ast.UnknownPoints) -> tuple[int, int]:
+    """The first and last point numbers an item holds (a run written backwards holds none)."""
+    if isinstance(item, ast.Point):
+        return item.number, item.number
+    return item.first, item.last
+
+
+def _first_repeats(runs: list[tuple[int, int]]) -> list[tuple[int, int] | None]:
+    """For each run of numbers, the smallest number an earlier run already holds and the
+    index of the first run that holds it; None when the run is new.
+
+    Runs are intervals, never expanded: their ends cut the number line into at most 2n
+    pieces, each filled once by the first run to hold it, with a union-find pointer to the
+    next unfilled piece (sorting the ends makes it n log n).
+    """
+    ends = sorted({n for first, last in runs if first <= last for n in (first, last + 1)})
+    piece_of = {number: index for index, number in enumerate(ends)}
+    following = list(range(len(ends) + 1))  # a filled piece points on to a later one
+    owner: list[int | None] = [None] * len(ends)
+
+    def unfilled(piece: int) -> int:
+        while following[piece] != piece:
+            following[piece] = following[following[piece]]
+            piece = following[piece]
+        return piece
+
+    found: list[tuple[int, int] | None] = []
+    for index, (first, last) in enumerate(runs):
+        if first > last:
+            found.append(None)
+            continue
+        piece, end = piece_of[first], piece_of[last + 1] - 1
+        repeat = piece if unfilled(piece) != piece else None
+        current = unfilled(piece)
+        while current <= end:
+            owner[current], following[current] = index, current + 1
+            after = unfilled(current + 1)
+            if repeat is None and after != current + 1 and current + 1 <= end:
+                repeat = current + 1
+            current = after
+        found.append(None if repeat is None else (ends[repeat], owner[repeat]))
+    return found
 
 
 def _status(plan: ast.Plan) -> str | None:

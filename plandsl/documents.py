@@ -59,8 +59,9 @@ def _plans_in(result: CheckResult, paths) -> list[ast.Plan]:
     from plandsl.loader import display_path
 
     wanted = ["<stdin>" if path == "-" else display_path(Path(path)) for path in expand_paths(list(paths))]
-    plans = [p for p in result.model.plans.values() if p.span.file in wanted]
-    return sorted(plans, key=lambda p: (wanted.index(p.span.file), p.span.line))
+    rank = {path: index for index, path in reversed(list(enumerate(wanted)))}  # as wanted.index
+    plans = [p for p in result.model.plans.values() if p.span.file in rank]
+    return sorted(plans, key=lambda p: (rank[p.span.file], p.span.line))
 
 
 def render_plan(paths, positions=(), to: str = "md", plan: str | None = None,

@@ -162,16 +162,22 @@ class Model:
 
     def _ancestors(self, name: str) -> list[str]:
         found: list[str] = []
+        seen = {name}
         current = self.parent.get(name)
-        while current is not None and current not in found and current != name:
+        while current is not None and current not in seen:
             found.append(current)
+            seen.add(current)
             current = self.parent.get(current)
         return found
 
     def within(self, name: str, container: str) -> bool:
         """True when ``name`` is ``container`` or part of it, at any depth."""
-        return name == container or container in self._remember(
-            "ancestor set", name, lambda: frozenset(self.ancestors(name)))
+        if name == container:
+            return True
+        tree = self._memo.get("tree")
+        if tree is None:
+            tree = self._memo["tree"] = _Nesting(self.parent)
+        return tree.within(name, container)
 
     def descendants(self, name: str) -> frozenset[str]:
         """Every region (or force) part of ``name``, at any depth."""
@@ -223,6 +229,65 @@ class Model:
         if prop and prop.values and isinstance(prop.values[0], ast.Estimate):
             return prop.values[0]
         return None
+
+
+class _Nesting:
+    """``part of`` as numbered intervals, so that "is a part of b, at any depth" takes constant time.
+
+    Each name has one parent, so the names form trees, and some chains end in a cycle
+    (N309). Each cycle is cut at one of its names, which becomes a root; a depth-first
+    walk numbers every tree, and b holds a when a's number lies in b's interval, or when
+    a's tree hangs from a cut cycle that b is on. Built once, in time linear in the names.
+    """
+
+    def __init__(self, parent: dict[str, str]):
+        children: dict[str, list[str]] = {}
+        for child, whole in parent.items():
+            children.setdefault(whole, []).append(child)
+        # Cut every cycle at its first name met, walking up from each name in turn.
+        state: dict[str, int] = {}  # 1: on the walk now; 2: done
+        self.cut: dict[str, str] = {}  # cut name -> its parent on the cycle
+        for start in parent:
+            path = []
+            current = start
+            while current is not None and state.get(current) is None:
+                state[current] = 1
+                path.append(current)
+                current = parent.get(current)
+            if current is not None and state.get(current) == 1:
+                self.cut[current] = parent[current]
+            for name in path:
+                state[name] = 2
+        roots = [name for name in {*parent, *parent.values()} if parent.get(name) is None or name in self.cut]
+        self.enter: dict[str, int] = {}
+        self.leave: dict[str, int] = {}
+        self.root: dict[str, str] = {}
+        clock = 0
+        for root in sorted(roots):
+            stack = [(root, False)]
+            while stack:
+                name, done = stack.pop()
+                if done:
+                    self.leave[name] = clock
+                    continue
+                self.enter[name] = clock
+                self.root[name] = root
+                clock += 1
+                stack.append((name, True))
+                stack.extend((child, False) for child in children.get(name, ()) if child not in self.cut)
+
+    def _holds(self, whole: str, part: str) -> bool:
+        """``part`` is ``whole`` or lies below it in the cut trees."""
+        if whole not in self.enter or part not in self.enter:
+            return False
+        return self.enter[whole] <= self.enter[part] < self.leave[whole]
+
+    def within(self, name: str, container: str) -> bool:
+        if self._holds(container, name):
+            return True
+        root = self.root.get(name)
+        # Above a cut name the walk goes on round its cycle: every name on it holds ``name`` too.
+        return root in self.cut and self._holds(container, self.cut[root]) and self.root.get(container) == root
 
 
 NEGATIVE_MODALITIES = frozenset({"shall not", "shall never", "may not"})
@@ -364,18 +429,20 @@ class _Resolver:
 
     def __init__(self, model: Model):
         self.model = model
-        self._names_of: dict[frozenset[str], list[str]] = {}
+        self._names_of: dict[frozenset[str], Suggestions] = {}
+        self.budget = SuggestionBudget()
         self.declared_elsewhere = None
 
     def report(self, code: str, severity: Severity, message: str, span: ast.Span, hint: str | None = None):
         self.model.diagnostics.append(Diagnostic(code, severity, message, span, hint))
 
-    def names_of(self, kinds: frozenset[str]) -> list[str]:
-        """Declared names of these kinds, computed once per set of kinds (for did-you-mean)."""
+    def names_of(self, kinds: frozenset[str]) -> "Suggestions":
+        """Declared names of these kinds, indexed once per set of kinds (for did-you-mean)."""
         names = self._names_of.get(kinds)
         if names is None:
             everything = [*self.model.declarations, *self.model.plans]
-            names = self._names_of[kinds] = [n for n in everything if self.model.kind(n) in kinds]
+            names = self._names_of[kinds] = Suggestions([n for n in everything if self.model.kind(n) in kinds],
+                                                        self.budget)
         return names
 
     # ---------------------------------------------------------------- names
@@ -385,8 +452,8 @@ class _Resolver:
             return
         kind = self.model.kind(ref.name)
         if kind is None:
-            close = difflib.get_close_matches(ref.name, self.names_of(kinds), n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else f"declare it: {_declaration_example(kinds, ref.name)}"
+            close = self.names_of(kinds).closest(ref.name)
+            hint = f"did you mean '{close}'?" if close else f"declare it: {_declaration_example(kinds, ref.name)}"
             elsewhere = self.declared_elsewhere and self.declared_elsewhere(ref.name, ref.span.file)
             if elsewhere:
                 hint = f"use \"{elsewhere}\"; it declares '{ref.name}'"
@@ -473,11 +540,7 @@ class _Resolver:
 
     def plan(self, plan: ast.Plan) -> None:
         labels = _labels(plan.items)
-        points = {item.number for item in plan.items if isinstance(item, ast.Point)}
-        for item in plan.items:
-            if isinstance(item, ast.UnknownPoints):
-                points.update(range(item.first, min(item.last, item.first + 10_000) + 1))
-        scope = _Scope(labels, points)
+        scope = _Scope(labels, PointNumbers(plan))
         self.properties([i for i in plan.items if isinstance(i, ast.Property)], "plan")
         for item in plan.items:
             if isinstance(item, ast.Point):
@@ -574,12 +637,116 @@ class _Resolver:
                                     "remove it, or refer to it")
 
 
+class SuggestionBudget:
+    """How many more name comparisons did-you-mean may make in one run (each is a difflib ratio)."""
+
+    def __init__(self, comparisons: int = 200_000):
+        self.left = comparisons
+
+
+class Suggestions:
+    """Did-you-mean over a list of names, with bounded work per question.
+
+    A few names are all compared, as :func:`difflib.get_close_matches` does. Among
+    many, only those that could be a slip of the pen are: names that become the
+    misspelt one, or the same word, by deleting one letter from either (a letter
+    added, dropped, changed, or two swapped), found through an index of every name
+    with each letter deleted; failing those, names of about the same length that
+    share the first two letters or the last two. At most ``CANDIDATES`` are
+    compared. Each misspelt name is answered once, and a run's comparisons are
+    capped by a :class:`SuggestionBudget`: past it, no suggestion.
+    """
+
+    FEW = 100
+    CANDIDATES = 20
+    SPREAD = 2  # how much longer or shorter a name of the same first or last letters may be
+
+    def __init__(self, names: list[str], budget: SuggestionBudget):
+        self.names = names
+        self.budget = budget
+        self.answers: dict[str, str | None] = {}
+        self.deletions: dict[str, list[str]] = {}
+        self.ends: dict[tuple[str, str, int], list[str]] = {}
+        if len(names) > self.FEW:
+            for name in names:
+                for variant in {name, *_deletions(name)}:
+                    self.deletions.setdefault(variant, []).append(name)
+                for key in (("prefix", name[:2], len(name)), ("suffix", name[-2:], len(name))):
+                    self.ends.setdefault(key, []).append(name)
+
+    def closest(self, name: str) -> str | None:
+        """The declared name ``name`` most likely misspells, or None."""
+        if name not in self.answers:
+            candidates = self.names if len(self.names) <= self.FEW else self._candidates(name)
+            if len(candidates) > self.budget.left:
+                self.answers[name] = None
+            else:
+                self.budget.left -= len(candidates)
+                close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+                self.answers[name] = close[0] if close else None
+        return self.answers[name]
+
+    def _candidates(self, name: str) -> list[str]:
+        found: dict[str, None] = {}
+        for variant in (name, *_deletions(name)):
+            for candidate in self.deletions.get(variant, ()):
+                found[candidate] = None
+                if len(found) >= self.CANDIDATES:
+                    return list(found)
+        if found:
+            return list(found)
+        for spread in range(self.SPREAD + 1):
+            for length in sorted({len(name) - spread, len(name) + spread}):
+                for key in (("prefix", name[:2], length), ("suffix", name[-2:], length)):
+                    for candidate in self.ends.get(key, ()):
+                        found[candidate] = None
+                        if len(found) >= self.CANDIDATES:
+                            return list(found)
+        return list(found)
+
+
+def _deletions(name: str) -> list[str]:
+    """``name`` with each of its letters deleted in turn (none for a long name: that would be
+    quadratic in its length)."""
+    if len(name) > 40:
+        return []
+    return [name[:i] + name[i + 1:] for i in range(len(name))]
+
+
+class PointNumbers:
+    """The point numbers a plan holds, its runs of unknown points as intervals.
+
+    ``points 1 to 999999999999999999 unknown;`` is one interval, never expanded:
+    ``number in numbers`` is a binary search over the merged runs.
+    """
+
+    def __init__(self, plan: ast.Plan):
+        self.single = {item.number for item in plan.items if isinstance(item, ast.Point)}
+        runs = sorted((item.first, item.last) for item in plan.items
+                      if isinstance(item, ast.UnknownPoints) and item.first <= item.last)
+        merged: list[list[int]] = []
+        for first, last in runs:
+            if merged and first <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], last)
+            else:
+                merged.append([first, last])
+        self.starts = [first for first, _ in merged]
+        self.ends = [last for _, last in merged]
+
+    def __contains__(self, number: int) -> bool:
+        if number in self.single:
+            return True
+        index = bisect.bisect_right(self.starts, number) - 1
+        return index >= 0 and number <= self.ends[index]
+
+
 class _Scope:
     """The clause labels and point numbers a reference may name."""
 
-    def __init__(self, labels: dict[str, ast.Clause], points: set[int] | None):
+    def __init__(self, labels: dict[str, ast.Clause], points: "PointNumbers | None"):
         self.labels = labels
         self.points = points
+        self.suggestions: Suggestions | None = None  # the labels, indexed at the first misspelt one
 
     def check(self, reference, resolver: _Resolver) -> None:
         if isinstance(reference, ast.PointRef):
@@ -590,8 +757,10 @@ class _Scope:
                 resolver.report("N306", Severity.ERROR, "positions have no numbered points to refer to",
                                 reference.span)
         elif reference.name not in self.labels:
-            close = difflib.get_close_matches(reference.name, list(self.labels), n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else "label the clause: 'NAME: ... ;'"
+            if self.suggestions is None:
+                self.suggestions = Suggestions(list(self.labels), resolver.budget)
+            close = self.suggestions.closest(reference.name)
+            hint = f"did you mean '{close}'?" if close else "label the clause: 'NAME: ... ;'"
             resolver.report("N306", Severity.ERROR, f"no clause is labelled '{reference.name}'", reference.span, hint)
 
 

@@ -148,15 +148,32 @@ class _Judge:
 
     def redline(self, party: str, redline: ast.RedLine) -> list[Verdict]:
         requirements = [i for i in redline.items if isinstance(i, ast.Requirement)]
-        base = self._judge(party, redline, requirements, choice=None)
+        # Whether each candidate clause matches or addresses each pattern is asked once, whatever
+        # option is chosen: an alternative then costs what its own point holds, not the whole plan.
+        flags = [self._flags(r) for r in requirements]
+        base_results = [self.requirement(r, [c for c in self._candidates(r.predicate) if _in_force(c, None)], f)
+                        for r, f in zip(requirements, flags)]
+        base = self._verdict(party, redline, requirements, base_results, choice=None)
         found = [base]
-        # Only an option holding a clause of a kind the red line looks at can change its verdict.
-        relevant = {c.point for r in requirements for c in self._candidates(r.predicate) if c.option is not None}
+        if not self.alternatives:
+            return found
+        counts = [_Outcomes(self, r) if f is None else _Counts(f, self._candidates(r.predicate))
+                  for r, f in zip(requirements, flags)]
+        # Only an option holding a clause the red line looks at can change its verdict.
+        relevant = {c.point for r, f in zip(requirements, flags) for c in self._option_candidates(r, f)}
         for point, option in self.alternatives:
-            if point in relevant:
-                alternative = self._judge(party, redline, requirements, choice=(point, option))
-                if alternative.verdict != base.verdict:
-                    found.append(alternative)
+            if point not in relevant:
+                continue
+            choice = (point, option)
+            quick = []
+            for requirement, count in zip(requirements, counts):
+                quick.append(count.verdict(requirement.kind, choice))
+            if _aggregate([(r.kind, v) for r, v in zip(requirements, quick)]) == base.verdict:
+                continue
+            results = [self.requirement(r, self._in_force_with(r, choice), f) for r, f in zip(requirements, flags)]
+            alternative = self._verdict(party, redline, requirements, results, choice)
+            if alternative.verdict != base.verdict:
+                found.append(alternative)
         return found
 
     def _candidates(self, predicate) -> list[PlacedClause]:
@@ -165,9 +182,29 @@ class _Judge:
             return [c for kind in (ast.Cede, ast.Withdraw, ast.Freeze) for c in self.by_action.get(kind, ())]
         return self.by_action.get(type(predicate.action), [])
 
-    def _judge(self, party: str, redline: ast.RedLine, requirements, choice) -> Verdict:
-        results = [self.requirement(r, [c for c in self._candidates(r.predicate) if _in_force(c, choice)])
-                   for r in requirements]
+    def _flags(self, requirement: ast.Requirement) -> dict[int, tuple[bool, bool]] | None:
+        """For a clause pattern: each candidate's order -> (matches, addresses); None for an outcome."""
+        predicate = requirement.predicate
+        if isinstance(predicate, ast.Holds):
+            return None
+        return {c.order: (self.matches(predicate, c.clause, requirement.kind), self.addresses(predicate, c.clause))
+                for c in self._candidates(predicate)}
+
+    def _option_candidates(self, requirement: ast.Requirement, flags) -> list[PlacedClause]:
+        """The candidates inside options that could change the requirement's verdict."""
+        candidates = [c for c in self._candidates(requirement.predicate) if c.option is not None]
+        if flags is None:
+            leaves = self._leaves(requirement.predicate)
+            return [c for c in candidates if _touches(self.model, c.clause, leaves)]
+        return [c for c in candidates if any(flags[c.order])]
+
+    def _in_force_with(self, requirement: ast.Requirement, choice) -> list[PlacedClause]:
+        return [c for c in self._candidates(requirement.predicate) if _in_force(c, choice)]
+
+    def _leaves(self, predicate: ast.Holds) -> set[str]:
+        return set().union(*(self.model.leaves(r.name) for r in predicate.regions))
+
+    def _verdict(self, party: str, redline: ast.RedLine, requirements, results, choice) -> Verdict:
         verdict = _aggregate([(r.kind, v) for r, (v, _, _) in zip(requirements, results)])
         deciding = [r for r in results if r[0] == verdict] or results
         points = tuple(sorted({p for _, entries, _ in deciding for p in (e.point for e in entries)}))
@@ -180,14 +217,21 @@ class _Judge:
         self.spans[key] = spans[0] if spans else None
         return Verdict(self.plan.name, party, redline.name, redline.title, verdict, points, explanation, option)
 
-    def requirement(self, requirement: ast.Requirement, in_force: list[PlacedClause]):
-        """(verdict, deciding clauses, sentence) for one require/forbid."""
+    def requirement(self, requirement: ast.Requirement, in_force: list[PlacedClause], flags=None):
+        """(verdict, deciding clauses, sentence) for one require/forbid.
+
+        ``flags`` (from :meth:`_flags`) says which clauses match and address the pattern,
+        when that is known already.
+        """
         predicate = requirement.predicate
         if isinstance(predicate, ast.Holds):
             return self.holds(requirement.kind, predicate, in_force)
         candidates = [c for c in in_force if isinstance(c.clause.action, type(predicate.action))]
-        matching = [c for c in candidates if self.matches(predicate, c.clause, requirement.kind)]
-        addressing = [c for c in candidates if self.addresses(predicate, c.clause)]
+        if flags is None:
+            flags = {c.order: (self.matches(predicate, c.clause, requirement.kind), self.addresses(predicate, c.clause))
+                     for c in candidates}
+        matching = [c for c in candidates if flags[c.order][0]]
+        addressing = [c for c in candidates if flags[c.order][1]]
         pattern = self.words(predicate)
         if requirement.kind == "require":
             if matching:
@@ -430,6 +474,146 @@ def _spectrum(model: Model, plan: ast.Plan, clauses: list[PlacedClause]) -> list
 # ============================================================================
 # Helpers
 # ============================================================================
+
+
+class _Counts:
+    """How many clauses in force match and address one pattern, and how an option changes that.
+
+    Choosing option ``o`` of point ``p`` takes out the agreed options of ``p`` and puts in
+    ``o``: the counts follow in constant time, so each alternative costs no more than
+    its own clauses.
+    """
+
+    def __init__(self, flags: dict[int, tuple[bool, bool]], candidates: list[PlacedClause]):
+        self.base = [0, 0]
+        self.agreed: dict[int, list[int]] = {}  # point -> counts inside its agreed options
+        self.option: dict[tuple[int, str], list[int]] = {}  # (point, option) -> counts inside it
+        self.flags = flags
+        for entry in candidates:
+            self.add(entry)
+
+    def add(self, entry: PlacedClause) -> None:
+        matches, addresses = self.flags[entry.order]
+        if not (matches or addresses):
+            return
+        if _in_force(entry, None):
+            _bump(self.base, matches, addresses)
+            if entry.option is not None:
+                _bump(self.agreed.setdefault(entry.point, [0, 0]), matches, addresses)
+        if entry.option is not None:
+            _bump(self.option.setdefault((entry.point, entry.option), [0, 0]), matches, addresses)
+
+    def verdict(self, kind: str, choice: tuple[int, str]) -> str:
+        agreed = self.agreed.get(choice[0], (0, 0))
+        chosen = self.option.get(choice, (0, 0))
+        matching, addressing = (self.base[i] - agreed[i] + chosen[i] for i in (0, 1))
+        if kind == "require":
+            return SATISFIED if matching else VIOLATED if addressing else NOT_ADDRESSED
+        return VIOLATED if matching else SATISFIED if addressing else NOT_ADDRESSED
+
+
+_ANYONE = object()  # the key of every withdrawal, whoever leaves
+
+
+class _Outcomes:
+    """Who holds each region of a ``holds`` predicate, and how choosing an option changes it.
+
+    As :meth:`_Judge.holder_after` has it, the holder of a piece of land is decided by the
+    last cession of it in force, then every withdrawal in force (the clauses come by kind:
+    cessions, then withdrawals). Choosing option ``o`` of point ``p`` takes out the clauses
+    of ``p``'s agreed options and puts in those of ``o``: the last cession and a withdrawal
+    of each holder are found by walking back past the clauses of ``p`` only, so an
+    alternative costs what its point holds, per piece of land.
+    """
+
+    def __init__(self, judge: "_Judge", requirement: ast.Requirement):
+        model = judge.model
+        self.model = model
+        self.predicate = requirement.predicate
+        self.leaves = sorted(judge._leaves(self.predicate))
+        self.holders = {r.name for r in self.predicate.holders}
+        candidates = [c for c in judge._candidates(self.predicate) if _touches(model, c.clause, set(self.leaves))]
+        self.touching_base = sum(1 for c in candidates if _in_force(c, None))
+        self.touching_agreed: dict[int, int] = {}
+        self.touching_option: dict[tuple[int, str], int] = {}
+        # Per piece of land: the cessions in force, and the withdrawals in force by who leaves.
+        self.cessions: dict[str, list[PlacedClause]] = {leaf: [] for leaf in self.leaves}
+        self.withdrawals: dict[str, dict[str, list[PlacedClause]]] = {leaf: {} for leaf in self.leaves}
+        self.in_option: dict[tuple[int, str], list[PlacedClause]] = {}
+        for entry in candidates:
+            if entry.option is not None:
+                self.in_option.setdefault((entry.point, entry.option), []).append(entry)
+                self.touching_option[(entry.point, entry.option)] = self.touching_option.get(
+                    (entry.point, entry.option), 0) + 1
+                if entry.agreed:
+                    self.touching_agreed[entry.point] = self.touching_agreed.get(entry.point, 0) + 1
+            if not _in_force(entry, None) or entry.clause.modality in ("shall not", "shall never", "may not"):
+                continue
+            for leaf in self.leaves:
+                if not self._applies(entry, leaf):
+                    continue
+                if isinstance(entry.clause.action, ast.Cede):
+                    self.cessions[leaf].append(entry)
+                else:
+                    self.withdrawals[leaf].setdefault(_ANYONE, []).append(entry)
+                    for party in self._leaving(entry):
+                        self.withdrawals[leaf].setdefault(party, []).append(entry)
+
+    def _applies(self, entry: PlacedClause, leaf: str) -> bool:
+        action = entry.clause.action
+        return isinstance(action, (ast.Cede, ast.Withdraw)) and any(
+            self.model.within(leaf, r.name) for r in action.regions)
+
+    def _leaving(self, entry: PlacedClause) -> set[str]:
+        subjects = entry.clause.subjects
+        return {s.name for s in subjects} | {self.model.force_party.get(s.name) for s in subjects}
+
+    def verdict(self, kind: str, choice: tuple[int, str]) -> str:
+        point = choice[0]
+        touching = (self.touching_base - self.touching_agreed.get(point, 0)
+                    + self.touching_option.get(choice, 0))
+        if not touching:
+            return NOT_ADDRESSED
+
+        def out(entry: PlacedClause) -> bool:  # in force without the choice, not with it
+            return entry.point == point and entry.option is not None and entry.option != choice[1]
+
+        chosen = [e for e in self.in_option.get(choice, ())
+                  if not e.agreed and e.clause.modality not in ("shall not", "shall never", "may not")]
+        held = True
+        for leaf in self.leaves:
+            last = next((e for e in reversed(self.cessions[leaf]) if not out(e)), None)
+            for entry in chosen:
+                if isinstance(entry.clause.action, ast.Cede) and self._applies(entry, leaf) and (
+                        last is None or entry.order > last.order):
+                    last = entry
+            if last is not None:
+                holders = {last.clause.action.recipient.name: True}
+            else:
+                holders = {h.party: h.full for h in self.model.holdings.get(leaf, ())}
+            # As in holder_after: every withdrawal in force counts, after the cessions; those who
+            # stay after one hold the land wholly.
+            for party in [_ANYONE, *holders]:
+                latest = next((e for e in reversed(self.withdrawals[leaf].get(party, ())) if not out(e)), None)
+                if latest is not None or any(isinstance(e.clause.action, ast.Withdraw) and self._applies(e, leaf)
+                                             and (party is _ANYONE or party in self._leaving(e)) for e in chosen):
+                    if party is _ANYONE:
+                        holders = dict.fromkeys(holders, True)
+                    else:
+                        del holders[party]
+            full = [party for party, whole in holders.items() if whole]
+            owner = full[0] if len(holders) == 1 and full else None
+            if owner is None or not any(self.model.member_of(owner, h) or owner == h for h in self.holders):
+                held = False
+                break
+        if kind == "require":
+            return SATISFIED if held else VIOLATED
+        return VIOLATED if held else SATISFIED
+
+
+def _bump(counts: list[int], matches: bool, addresses: bool) -> None:
+    counts[0] += matches
+    counts[1] += addresses
 
 
 def _aggregate(judged: list[tuple[str, str]]) -> str:

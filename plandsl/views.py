@@ -180,12 +180,13 @@ def comparison_view(result: CheckResult, model: Model, plans: list[ast.Plan], un
                                               options.get((plan.name, positions.party.name, item.name), [])]})
                 redlines.append({"party": prose.name(positions.party), "id": item.name, "title": item.title,
                                  "cells": cells})
+    by_name = {p.name: p for p in reversed(plans)}  # the first of a name, as a scan would find it
     return {
         "columns": columns,
         "issues": issues,
         "redlines": redlines,
-        "changes": [_changes(model, prose, old, new, verdicts, options) for new in plans for old in plans
-                    if _revises(new) == old.name],
+        "changes": [_changes(model, prose, by_name[_revises(new)], new, verdicts, options) for new in plans
+                    if _revises(new) in by_name],
         "spectrum": _spectrum_view(result, model, plans, prose),
     }
 
@@ -413,13 +414,14 @@ def _option_spectrum(model: Model, plan: ast.Plan) -> dict:
 def _spectrum_view(result: CheckResult, model: Model, plans: list[ast.Plan], prose: Prose) -> list[dict]:
     names = [p.name for p in plans]
     alternatives = {p.name: _option_spectrum(model, p) for p in plans}
+    rank = {name: index for index, name in reversed(list(enumerate(names)))}  # as names.index
 
     def label(name: str) -> str:
         return name if name == "status quo" else prose.name(ast.Ref(name))
 
     by_issue: dict[str, dict] = {}
     for entry in result.spectrum:
-        if entry.plan not in names:
+        if entry.plan not in rank:
             continue
         title = entry.issue
         if title.startswith("cap on "):
@@ -436,7 +438,7 @@ def _spectrum_view(result: CheckResult, model: Model, plans: list[ast.Plan], pro
                                "position": entry.position, "percent": percent(entry.position), "options": options})
     titles = {p.name: p.title or p.name for p in plans}
     for issue in by_issue.values():
-        issue["plans"].sort(key=lambda p: names.index(p["plan"]))
+        issue["plans"].sort(key=lambda p: rank[p["plan"]])
         issue["chart"] = dict(_CHART)
         marks = []
         for entry in issue["plans"]:
