@@ -173,7 +173,7 @@ def build_argument_parser() -> argparse.ArgumentParser:
         "alternatives, sources as footnotes; with --positions, an annex of red-line verdicts\n"
         "and findings. Files with errors are not rendered (exit 1). When the file refers to\n"
         "names that only other .plan files of its directory declare (a revision of a plan in\n"
-        "a file of its own), the whole directory is loaded, as 'check DIR' would.",
+        "a file of its own), the other .plan files of that directory are loaded too.",
         ["plandsl render examples/ukraine-2025/us-28-point.plan --to md",
          "plandsl render plan.plan --positions positions.plan --to html -o plan.html",
          "plandsl render plan.plan --to json | jq .points"])
@@ -182,7 +182,7 @@ def build_argument_parser() -> argparse.ArgumentParser:
         "Compare plans: issues by plans, red-line verdicts by plans, what each revision\n"
         "changed, and where each plan sits between the parties' ideals. Each party's ideal\n"
         "clauses get a column of their own. As for render, when a file refers to names that\n"
-        "only other .plan files of its directory declare, the whole directory is loaded.",
+        "only other .plan files of its directory declare, those files are loaded too.",
         ["plandsl compare us-28-point.plan us-20-point.plan --positions russia.plan ukraine.plan",
          "plandsl compare plans/ --positions=positions/ --to html -o comparison.html"])
     for command in (render, compare):

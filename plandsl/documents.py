@@ -38,19 +38,38 @@ class Document:
 def _checked(paths, positions, stdin=None, allow_outside_uses: bool = False,
              max_bytes: int = DEFAULT_MAX_BYTES) -> CheckResult:
     """Check the files; when they refer to names declared only in other .plan files of
-    their directories (N301), check again with every .plan file of those directories, as
-    ``check DIR`` would: two runs at most, whatever the length of a chain of revisions."""
-    from plandsl.files import expand_paths
+    their directories (N301), check again with every .plan file of those directories (not
+    of the folders below), as ``check DIR`` would: two runs at most, whatever the length
+    of a chain of revisions. Standard input loads nothing more."""
 
     options = CheckOptions(allow_outside_uses=allow_outside_uses, max_bytes=max_bytes)
     result = check(list(paths), list(positions), options, stdin)
     if result.failed and result.declared_elsewhere:
         directories = sorted({os.path.dirname(path) or "." for path in result.declared_elsewhere.values()})
-        context = [path for path in expand_paths(directories) if path not in paths]
+        # The directories' own .plan files, where the missing names were found; not the
+        # folders below them, which may hold anything.
+        context = sorted({path for directory in directories for path in _plan_files_in(directory)
+                          if path not in paths})
         result = check(list(paths) + context, list(positions), options, stdin)
     if any(d.severity.value == "error" for d in result.diagnostics):
         raise DocumentError("cannot make the document: the input has errors", result)
     return result
+
+
+def _plan_files_in(directory: str) -> list[str]:
+    """The regular ``.plan`` files directly in ``directory``."""
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return []
+    found = []
+    for entry in entries:
+        try:
+            if entry.name.endswith(".plan") and entry.is_file():
+                found.append(os.path.join(directory, entry.name))
+        except OSError:  # a link that leads nowhere, or into a loop
+            continue
+    return found
 
 
 def _plans_in(result: CheckResult, paths) -> list[ast.Plan]:

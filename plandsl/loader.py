@@ -273,6 +273,8 @@ class _Loader:
 class DeclaredElsewhere:
     """For a name that a loaded file refers to and no loaded file declares: a .plan file
     in the same directory that declares it (the file that ``check DIR`` would load).
+    Only the file's own directory is read, not the folders below it; for standard
+    input, nothing.
 
     Called by the model for N301's hint, only on that error path; each directory is
     read once, and only the files not loaded already. :attr:`found` keeps every hit
@@ -288,10 +290,9 @@ class DeclaredElsewhere:
 
     def __call__(self, name: str, file: str) -> str | None:
         real = self.program.real_paths.get(file)
-        try:
-            directory = real.parent if real is not None else resolve(Path.cwd())
-        except OSError:
+        if real is None:  # standard input has no directory: nothing else is read for it
             return None
+        directory = real.parent
         declaring = self._declarations(directory).get(name)
         if declaring is None:
             return None

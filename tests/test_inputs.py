@@ -249,6 +249,23 @@ def test_a_revision_in_its_own_file_renders_and_the_hint_names_the_file(tmp_path
     assert "it declares" not in run_cli("check", "gaza-21.plan", cwd=tmp_path).stdout
 
 
+def test_only_the_files_own_directory_is_loaded_and_nothing_for_standard_input(tmp_path):
+    # render - in a directory once loaded every .plan file in and below the working
+    # directory (run from /tmp: thousands of unrelated files and their errors).
+    (tmp_path / "world.plan").write_text(WORLD)
+    (tmp_path / "gaza-20.plan").write_text(PLAN)
+    (tmp_path / "gaza-21.plan").write_text(REVISION)
+    below = tmp_path / "unrelated"
+    below.mkdir()
+    (below / "broken.plan").write_text("plan q { point 1 { shall; } }\n")
+    rendered = run_cli("render", "gaza-21.plan", cwd=tmp_path)
+    assert rendered.returncode == 0 and "broken.plan" not in rendered.stderr, rendered.stderr
+    piped = run_cli("render", "-", input=REVISION, cwd=tmp_path)
+    assert piped.returncode == 1 and "broken.plan" not in piped.stdout + piped.stderr
+    checked = run_cli("check", "-", input=REVISION, cwd=tmp_path)
+    assert "[N301]" in checked.stdout and "it declares" not in checked.stdout
+
+
 # ---------------------------------------------------------------- the package top
 
 
