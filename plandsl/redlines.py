@@ -427,7 +427,8 @@ def _diagnostics(verdicts: list[Verdict], judge: _Judge, severity: Severity) -> 
         if span is None:
             span = judge.plan.span._replace(end_line=judge.plan.span.line, end_column=judge.plan.span.column + 4)
         if verdict.option is None:
-            message = f"plan '{verdict.plan}' crosses {verdict.party}'s red line '{verdict.id}' ({verdict.title})"
+            title = f" ({verdict.title})" if verdict.title.strip() else ""  # a red line need not have one
+            message = f"plan '{verdict.plan}' crosses {verdict.party}'s red line '{verdict.id}'{title}"
             found.append(Diagnostic("R501", severity, message, span, verdict.explanation))
         else:
             message = (f"plan '{verdict.plan}' crosses {verdict.party}'s red line '{verdict.id}' if "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, ROOT
 
 from plandsl.check import check
 
@@ -289,3 +289,9 @@ def test_a_red_line_dropped_whole_is_reported_and_a_missing_semicolon_loses_noth
     assert {v.id: v.verdict for v in result.verdicts} == {"y": "satisfied"}  # S104 is repaired, not lost
     r503 = [d for d in result.diagnostics if d.code == "R503"]
     assert [d.span.line for d in r503] == [4] and "may be missing" in r503[0].message
+
+
+def test_a_red_line_without_a_title_is_named_without_empty_parentheses():
+    path = ROOT / "tests" / "regressions" / "redline-without-title-message.plan"
+    messages = [d.message for d in check([str(path)]).diagnostics if d.code == "R501"]
+    assert messages and all("()" not in message and message.endswith("'r1'") for message in messages)
