@@ -11,7 +11,6 @@ same point never conflict with each other, since only one option will stand.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from plandsl import ast

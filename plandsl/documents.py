@@ -41,6 +41,7 @@ def _checked(paths, positions, stdin=None, allow_outside_uses: bool = False,
     their directories (N301), check again with every .plan file of those directories (not
     of the folders below), as ``check DIR`` would: two runs at most, whatever the length
     of a chain of revisions. Standard input loads nothing more."""
+    from plandsl.inputs import scan
 
     options = CheckOptions(allow_outside_uses=allow_outside_uses, max_bytes=max_bytes)
     result = check(list(paths), list(positions), options, stdin)
@@ -48,7 +49,7 @@ def _checked(paths, positions, stdin=None, allow_outside_uses: bool = False,
         directories = sorted({os.path.dirname(path) or "." for path in result.declared_elsewhere.values()})
         # The directories' own .plan files, where the missing names were found; not the
         # folders below them, which may hold anything.
-        context = sorted({path for directory in directories for path in _plan_files_in(directory)
+        context = sorted({path for directory in directories for path in scan(directory, recursive=False)
                           if path not in paths})
         result = check(list(paths) + context, list(positions), options, stdin)
     if any(d.severity.value == "error" for d in result.diagnostics):
@@ -56,26 +57,10 @@ def _checked(paths, positions, stdin=None, allow_outside_uses: bool = False,
     return result
 
 
-def _plan_files_in(directory: str) -> list[str]:
-    """The regular ``.plan`` files directly in ``directory``."""
-    try:
-        entries = list(os.scandir(directory))
-    except OSError:
-        return []
-    found = []
-    for entry in entries:
-        try:
-            if entry.name.endswith(".plan") and entry.is_file():
-                found.append(os.path.join(directory, entry.name))
-        except OSError:  # a link that leads nowhere, or into a loop
-            continue
-    return found
-
-
 def _plans_in(result: CheckResult, paths) -> list[ast.Plan]:
     """The plans declared in the files a user named (not in files they only use), in order."""
     from plandsl.files import expand_paths
-    from plandsl.loader import display_path
+    from plandsl.inputs import display_path
 
     wanted = ["<stdin>" if path == "-" else display_path(Path(path)) for path in expand_paths(list(paths))]
     rank = {path: index for index, path in reversed(list(enumerate(wanted)))}  # as wanted.index

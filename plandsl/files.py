@@ -11,7 +11,6 @@ import stat
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 PLAN_SUFFIX = ".plan"
 

@@ -132,9 +132,10 @@ def display_path(path: str | os.PathLike) -> str:
     return quote_path(text)
 
 
-def scan(directory: str | os.PathLike) -> list[str]:
-    """The ``*.plan`` files below ``directory``, sorted: regular files, and names that
-    symlinks that lead into a loop, so that reading them reports it.
+def scan(directory: str | os.PathLike, recursive: bool = True) -> list[str]:
+    """The ``*.plan`` files below ``directory`` (only those directly in it unless
+    ``recursive``), sorted: regular files, and symlinks that lead into a loop, so that
+    reading them reports it.
 
     The walk is iterative (no recursion limit on deep trees), never follows a
     symlinked directory (no loops, no escape from the tree), and skips FIFOs,
@@ -151,7 +152,8 @@ def scan(directory: str | os.PathLike) -> list[str]:
         for entry in entries:
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    stack.append(entry.path)
+                    if recursive:
+                        stack.append(entry.path)
                     continue
             except OSError:
                 continue

@@ -35,7 +35,7 @@ from plandsl import ast
 from plandsl.diagnostics import Diagnostic, Severity
 from plandsl.errors import UserError
 from plandsl.inputs import NotARegularFile, is_loop, read_file, resolve
-from plandsl.inputs import display_path as _display_path
+from plandsl.inputs import display_path  # noqa: F401 - also the loader's public name, as before
 from plandsl.inputs import quote_path
 from plandsl.parser import DEFAULT_MAX_BYTES, ParseResult, parse_bytes
 
@@ -77,11 +77,6 @@ class Program:
         """Parse diagnostics of every file, then the loader's own."""
         found = [d for result in self.files.values() for d in result.diagnostics]
         return found + self.diagnostics
-
-
-def display_path(path: Path) -> str:
-    """The path as users see it in messages (:func:`plandsl.inputs.display_path`)."""
-    return _display_path(path)
 
 
 def refuse_input(path: Path, shown: str, allow_outside: bool, allow_option: str | None,

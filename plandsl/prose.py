@@ -8,7 +8,6 @@ escapes them itself.
 
 from __future__ import annotations
 
-from decimal import Decimal
 
 from plandsl import ast
 from plandsl.formatter import fraction as fraction_words
@@ -229,7 +228,7 @@ class Prose:
             return self.negation(node.operand)
         if kind is ast.Invades or kind is ast.Attacks:
             verb = "invade" if kind is ast.Invades else "attack"
-            ending = "s" if len(node.aggressors) == 1 and not node.aggressors[0].wildcard else ""
+            ending = "s" if _one_aggressor(node) else ""
             return f"{self.names(node.aggressors)} {verb}{ending} {self.names(node.targets)}"
         if kind is ast.Breached:
             return f"{self.reference(node.reference)} is breached"
@@ -243,7 +242,7 @@ class Prose:
         kind = type(node)
         if kind is ast.Invades or kind is ast.Attacks:
             verb = "invade" if kind is ast.Invades else "attack"
-            does = "does" if len(node.aggressors) == 1 and not node.aggressors[0].wildcard else "do"
+            does = "does" if _one_aggressor(node) else "do"
             return f"{self.names(node.aggressors)} {does} not {verb} {self.names(node.targets)}"
         if kind is ast.Breached:
             return f"{self.reference(node.reference)} is not breached"
@@ -278,3 +277,8 @@ def percent(value: float | None) -> str:
         return "—"  # no position, or none that is a number
     shown = round(value * 100)
     return f"{shown + 0}%"  # + 0 turns -0 into 0
+
+
+def _one_aggressor(node) -> bool:
+    """Whether an invasion or attack has one named aggressor (the verb agrees with it)."""
+    return len(node.aggressors) == 1 and not node.aggressors[0].wildcard

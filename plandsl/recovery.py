@@ -632,7 +632,7 @@ class _Context:
         if self.token.type == "STRING" and "RBRACE" in self.expected:
             return ("a statement cannot start with a quoted text",
                     'for prose write: text "..."; for a provision: provision "...";', self.token)
-        hint = (f"one modality is enough: shall, shall not, shall never, may or may not"
+        hint = ("one modality is enough: shall, shall not, shall never, may or may not"
                 if self.token.type in ("NOT", "NEVER", "SHALL", "MAY") else f"the actions are {_ACTION_LIST}")
         return f"unexpected {_describe_token(self.token)}: an action goes here", hint, self.token
 
@@ -795,7 +795,7 @@ class _Context:
         if self.token.type not in ("INT", "NUMBER") or previous is None or previous.type != "IN":
             return None
         unit = self._next_word() or "days"
-        return (f"'in' is followed by a place here, not a number",
+        return ("'in' is followed by a place here, not a number",
                 f"for a time limit write: within {self.token.value} {unit}", self.token)
 
 

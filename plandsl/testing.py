@@ -708,7 +708,7 @@ def _kit_actions(parties, regions, wildcard: bool = False):
 
     With ``wildcard``, ``any`` may stand for a name (red-line patterns).
     """
-    party, region = _one(parties), _one(regions)
+    party = _one(parties)
     some_parties, some_regions = _some(parties), _some(regions)
     if wildcard:
         party = party | st.just(ANY)

@@ -77,7 +77,9 @@ def test_build_into_a_file_as_directory_is_one_line(tmp_path):
 def test_a_project_file_that_is_not_utf8_is_one_line(tmp_path):
     write_project(tmp_path, [entry("accord.md")])
     (tmp_path / "plandsl.toml").write_bytes(b'# caf\xe9\n' + (tmp_path / "plandsl.toml").read_bytes())
+    before = snapshot(tmp_path)
     one_line_error(run_cli("build", cwd=tmp_path), "plandsl.toml is not valid TOML: it is not UTF-8")
+    assert snapshot(tmp_path) == before  # nothing written
 
 
 def test_build_creates_missing_directories_inside_the_project(tmp_path):
